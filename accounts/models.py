@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        user = self.create_user(email, password, **fields)
+        StaffProfile.objects.create(user=user, role=Role.ADMIN, full_name=user.full_name)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who signs in: staff and customers alike sign in with their e-mail."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    # Django's own flag for the admin site; kept equal to "role is admin".
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_case_insensitive_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def staff(self) -> StaffProfile | None:
+        """The staff profile, or None for customers (cached by Django)."""
+        try:
+            return self.staff_profile
+        except StaffProfile.DoesNotExist:
+            return None
+
+    @property
+    def contact(self) -> Contact | None:
+        try:
+            return self.contact_record
+        except Contact.DoesNotExist:
+            return None
+
+
+class Account(models.Model):
+    """A customer organisation, e.g. a hosting account."""
+
+    name = models.CharField(max_length=200)
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="The id of this account in the billing system."
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="account_external_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A person of an account; with a user, they may sign in to the portal."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    user = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_record",
+    )
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="contact_email_case_insensitive_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "Agent"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ADMIN = "admin", "Administrator"
+
+
+#: Roles that may pick up, assign and release tickets (S1 counts these).
+SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff_profile")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
+    full_name = models.CharField(max_length=200, blank=True)
+    description = models.CharField(
+        max_length=200, blank=True, help_text='Shown in brackets: "Assigned to: Ann (billing)".'
+    )
+    signature = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="staffprofile_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.user.full_name or self.user.email
+
+    @property
+    def is_supervising(self) -> bool:
+        return self.role in SUPERVISING_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN

@@ -1,0 +1,68 @@
+"""Changes to staff accounts, guarded by S1: a supervisor always remains.
+
+Supervisors and administrators both may pick up and assign tickets, so both
+count as the supervisor S1 keeps. The guard runs from model signals as well,
+so the Django admin and the shell cannot get round it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import SUPERVISING_ROLES, Role, StaffProfile, User
+
+
+class LastSupervisorError(ValidationError):
+    pass
+
+
+def ensure_supervisor_remains(*, without_user_id: int) -> None:
+    """Refuse a change that would leave no active supervisor.
+
+    All supervising rows are locked in one order, so two concurrent demotions
+    of the last two supervisors queue up and the second one sees the first.
+    """
+    supervising = StaffProfile.objects.filter(role__in=SUPERVISING_ROLES, user__is_active=True)
+    if transaction.get_connection().in_atomic_block:
+        supervising = supervising.select_for_update(of=("self",)).order_by("pk")
+    others = [profile for profile in supervising if profile.user_id != without_user_id]
+    if not others:
+        raise LastSupervisorError(
+            "This is the last active supervisor: there must always be one who can "
+            "assign tickets. Make somebody else a supervisor first."
+        )
+
+
+def _require_admin(actor: User | None) -> None:
+    if actor is not None and (actor.staff is None or actor.staff.role != Role.ADMIN):
+        raise PermissionDenied("Only administrators may change staff accounts.")
+
+
+@transaction.atomic
+def change_role(*, actor: User | None, profile: StaffProfile, role: str) -> StaffProfile:
+    _require_admin(actor)
+    if role not in Role.values:
+        raise ValidationError({"role": f"{role!r} is not a role."})
+    profile.role = role
+    profile.save()  # the pre_save signal applies S1
+    return profile
+
+
+@transaction.atomic
+def deactivate(*, actor: User | None, user: User) -> User:
+    _require_admin(actor)
+    user.is_active = False
+    user.save()
+    return user
+
+
+@transaction.atomic
+def remove_staff(*, actor: User | None, user: User) -> None:
+    """Delete a staff member's profile; their user stays for the history."""
+    _require_admin(actor)
+    profile = user.staff
+    if profile is not None:
+        profile.delete()
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])

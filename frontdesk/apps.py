@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class FrontdeskConfig(AppConfig):
+    """The project package as an app: it carries the `frontdesk` commands."""
+
+    name = "frontdesk"
+    verbose_name = "Frontdesk"

@@ -1,0 +1,37 @@
+"""Words for history events: the codes are stable, these labels may change."""
+
+from __future__ import annotations
+
+from tickets.models import Event
+
+LABELS = {
+    "created": "opened the ticket",
+    "customer_message": "added a customer message",
+    "answer": "answered",
+    "note": "added an internal note",
+    "status": "changed the status",
+    "priority": "changed the priority",
+    "assignee": "changed the assignee",
+    "sticky": "changed sticky",
+    "title": "changed the title",
+    "requester_email": "changed the requester e-mail",
+    "account": "changed the account",
+    "cc": "changed the CC addresses",
+    "queue": "moved the ticket to another queue",
+    "escalation": "escalated the priority",
+}
+
+
+def actor_name(event: Event) -> str:
+    if event.actor is None:
+        return "The system"
+    return event.actor.get_full_name()
+
+
+def describe(event: Event) -> str:
+    """One sentence, e.g. "Ann Lee changed the priority: 50 → 70"."""
+    label = LABELS.get(event.code, event.code)
+    sentence = f"{actor_name(event)} {label}"
+    if event.old or event.new:
+        sentence += f": {event.old or '—'} → {event.new or '—'}"
+    return sentence

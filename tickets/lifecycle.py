@@ -1,0 +1,64 @@
+"""Lifecycle jobs: escalation (S9) and auto-close (S10).
+
+Each job reads candidate rows with their version and changes each through
+tickets/actions.py with that version: when two consumers run the same job, the
+second one's stale version makes it skip the row instead of acting twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from tickets import actions
+from tickets.models import ACTIVE_STATUSES, HelpdeskSettings, Status, Ticket
+
+
+def escalate_due(now: datetime | None = None) -> int:
+    """Raise the priority of unanswered tickets whose interval has passed."""
+    now = now or timezone.now()
+    due = (
+        Ticket.objects.filter(
+            is_answered=False,
+            status__in=ACTIVE_STATUSES,
+            priority__lt=99,
+            waiting_since__isnull=False,
+            queue__escalation_step__gt=0,
+            queue__escalation_interval__isnull=False,
+        )
+        .annotate(
+            next_step=Coalesce("escalated_at", "waiting_since") + F("queue__escalation_interval")
+        )
+        .filter(next_step__lte=now)
+        .values_list("number", "version")
+    )
+    escalated = 0
+    for number, version in due:
+        if actions.escalate(ticket=number, expected_version=version, now=now) is not None:
+            escalated += 1
+    return escalated
+
+
+def auto_close_due(now: datetime | None = None) -> int:
+    """Close answered tickets the customer did not follow up within the set days."""
+    days = HelpdeskSettings.load().auto_close_days
+    if days < 0:
+        return 0
+    now = now or timezone.now()
+    # On hold means staff wait for something on purpose: leave those alone.
+    due = (
+        Ticket.objects.filter(is_answered=True, answered_at__lte=now - timedelta(days=days))
+        .exclude(status__in=(Status.CLOSED, Status.ON_HOLD))
+        .values_list("number", "version")
+    )
+    closed = 0
+    for number, version in due:
+        try:
+            actions.close(actor=None, ticket=number, expected_version=version)
+        except (actions.Conflict, Ticket.DoesNotExist):
+            continue  # the customer wrote meanwhile, or another consumer got there first
+        closed += 1
+    return closed

@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Account, StaffProfile
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    ON_HOLD = "on_hold", "On hold"
+    RESOLVED = "resolved", "Resolved"
+    REOPENED = "reopened", "Reopened"
+    CLOSED = "closed", "Closed"
+
+
+#: Statuses that keep a ticket in the working lists (S4).
+ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.ON_HOLD, Status.REOPENED)
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
+class TicketType(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PORTAL = "portal", "Customer portal"
+    STAFF = "staff", "Created by staff"
+    API = "api", "API"
+    SYSTEM = "system", "System"
+
+
+class Queue(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    new_ticket_response = models.TextField(
+        blank=True, help_text="Sent to the customer when a ticket arrives; empty sends nothing."
+    )
+    closed_ticket_response = models.TextField(
+        blank=True, help_text="Sent when a ticket is resolved or closed; empty sends nothing."
+    )
+    escalation_step = models.PositiveSmallIntegerField(
+        default=0, help_text="Priority added to an unanswered ticket each interval; 0 is off."
+    )
+    escalation_interval = models.DurationField(
+        null=True, blank=True, help_text="How long an unanswered ticket waits before each step."
+    )
+    is_default = models.BooleanField(default=False)
+    staff = models.ManyToManyField(
+        StaffProfile, blank=True, related_name="queues", help_text="Staff entitled to this queue."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_queue"
+            ),
+            models.CheckConstraint(
+                condition=Q(escalation_step=0) | Q(escalation_interval__isnull=False),
+                name="queue_escalation_needs_interval",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QueueAddress(models.Model):
+    """An e-mail address (or alias) whose mail lands in a queue (S27)."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="addresses")
+    email = models.EmailField(unique=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name_plural = "queue addresses"
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Ticket(models.Model):
+    # The number is the key: shown as #1042, never reused, race-free to assign.
+    number = models.BigAutoField(primary_key=True)
+    title = models.CharField(max_length=255)
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="tickets")
+    requester_email = models.EmailField(max_length=254)
+    account = models.ForeignKey(
+        Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    type = models.CharField(max_length=10, choices=TicketType.choices)
+    priority = models.PositiveSmallIntegerField(default=50)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    is_sticky = models.BooleanField(default=False)
+    is_answered = models.BooleanField(default=False)
+    cc = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    modified_at = models.DateTimeField(default=timezone.now)
+    # When staff last answered; auto-close counts from here (S10).
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # When the customer last wrote unanswered; escalation counts from here (S9).
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status"),
+            models.CheckConstraint(condition=Q(type__in=TicketType.values), name="ticket_type"),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=99), name="ticket_priority_1_99"
+            ),
+        ]
+        indexes = [
+            # S15 statistics count by creation time.
+            models.Index(fields=["created_at"], name="ticket_created"),
+            # S17 "my highest-priority tickets" and a plain agent's whole view.
+            models.Index(fields=["assignee", "status", "-priority"], name="ticket_assignee"),
+            # S17 newest unassigned tickets per queue, and the "unassigned now" count.
+            models.Index(
+                fields=["queue", "-created_at"],
+                condition=Q(assignee__isnull=True),
+                name="ticket_unassigned",
+            ),
+            models.Index(fields=["queue", "status"], name="ticket_queue_status"),
+            # S16 quick search by e-mail, and the requester's latest tickets (S18).
+            models.Index(fields=["requester_email", "-created_at"], name="ticket_requester"),
+            models.Index(fields=["account", "-created_at"], name="ticket_account"),
+            # Lifecycle jobs: escalation and auto-close find their few rows fast.
+            models.Index(
+                fields=["waiting_since"],
+                condition=Q(is_answered=False),
+                name="ticket_waiting",
+            ),
+            models.Index(
+                fields=["answered_at"],
+                condition=Q(is_answered=True),
+                name="ticket_answered",
+            ),
+            models.Index(fields=["modified_at"], name="ticket_modified"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class MessageKind(models.TextChoices):
+    CUSTOMER = "customer", "Customer message"
+    ANSWER = "answer", "Staff answer"
+    NOTE = "note", "Internal note"
+    SYSTEM = "system", "System message"
+
+
+#: Kinds a customer may read; notes never leave the staff side (S33).
+PUBLIC_KINDS = (MessageKind.CUSTOMER, MessageKind.ANSWER, MessageKind.SYSTEM)
+
+
+class MessageSource(models.TextChoices):
+    WEB = "web", "Web"
+    EMAIL = "email", "E-mail"
+    API = "api", "API"
+    SYSTEM = "system", "System"
+
+
+class Message(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    text = models.TextField(blank=True)
+    # Sanitised HTML of a mail, shown isolated; the text above is authoritative.
+    html = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author_email = models.EmailField(blank=True)
+    source = models.CharField(max_length=10, choices=MessageSource.choices)
+    message_id = models.CharField(max_length=255, blank=True)
+    cc = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="message_kind"),
+            models.CheckConstraint(
+                condition=Q(source__in=MessageSource.values), name="message_source"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_thread"),
+            models.Index(
+                fields=["message_id"], condition=~Q(message_id=""), name="message_message_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in PUBLIC_KINDS
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name never comes from the sender; the original is kept in a field.
+    return f"attachments/{timezone.now():%Y/%m}/{instance.message.ticket_id}/{_token()}"
+
+
+def _token() -> str:
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(default=0)
+    content_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Event(models.Model):
+    """One line of a ticket's history (S12): who changed what, from what to what."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A stable code ("priority", "assignee", ...), never a translated label.
+    code = models.CharField(max_length=40)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    # The ticket version this event produced: a stale form lists what came after it.
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "version"], name="event_ticket_version")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.code}: {self.old} → {self.new}"
+
+
+class HelpdeskSettings(models.Model):
+    """The one row of settings admins change at run time (S26)."""
+
+    support_address = models.EmailField(default="support@localhost")
+    latest_tickets_count = models.PositiveSmallIntegerField(
+        default=10, help_text="How many of the requester's latest tickets the ticket page lists."
+    )
+    auto_close_days = models.IntegerField(
+        default=0,
+        help_text="0 closes a ticket when answered, N closes it N days after an answer "
+        "the customer did not follow up, -1 never closes automatically.",
+    )
+    priority_low = models.PositiveSmallIntegerField(default=25)
+    priority_normal = models.PositiveSmallIntegerField(default=50)
+    priority_high = models.PositiveSmallIntegerField(default=75)
+    max_attachment_size = models.PositiveIntegerField(
+        default=25 * 1024 * 1024, help_text="Largest attachment accepted, in bytes."
+    )
+
+    class Meta:
+        verbose_name = "settings"
+        verbose_name_plural = "settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="settings_singleton"),
+            models.CheckConstraint(condition=Q(auto_close_days__gte=-1), name="auto_close_days"),
+            models.CheckConstraint(
+                condition=Q(priority_low__gte=1, priority_low__lte=99)
+                & Q(priority_normal__gte=1, priority_normal__lte=99)
+                & Q(priority_high__gte=1, priority_high__lte=99),
+                name="settings_priorities_1_99",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Help desk settings"
+
+    @classmethod
+    def load(cls) -> HelpdeskSettings:
+        settings_row, _ = cls.objects.get_or_create(id=1)
+        return settings_row
