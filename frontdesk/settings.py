@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "frontdesk",
     "accounts",
     "tickets",
+    "mail",
+    "panel",
 ]
 
 MIDDLEWARE = [

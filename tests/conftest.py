@@ -1,0 +1,91 @@
+"""One person per role, shared by every test module (STYLE 7).
+
+Queues: ``support`` (the default queue), ``billing`` and ``sales``. The
+supervisor and the agent are entitled to billing; ``other_supervisor`` and
+``other_agent`` to sales. Customers belong to account A or account B.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from huey.contrib.djhuey import HUEY
+
+from accounts.models import Account, Contact, Role, StaffProfile, User
+from tickets import actions
+from tickets.models import Queue, Ticket, TicketType
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_inline_tasks(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    HUEY.immediate = True
+
+
+def make_staff(email: str, role: str, *queues: Queue, full_name: str = "") -> User:
+    user = User.objects.create_user(email, "secret", full_name=full_name or email.split("@")[0])
+    profile = StaffProfile.objects.create(user=user, role=role, full_name=user.full_name)
+    for queue in queues:
+        queue.staff.add(profile)
+    return user
+
+
+def make_customer(email: str, account: Account) -> User:
+    user = User.objects.create_user(email, "secret", full_name=email.split("@")[0])
+    Contact.objects.create(account=account, email=email, user=user)
+    return user
+
+
+@dataclass
+class World:
+    support: Queue
+    billing: Queue
+    sales: Queue
+    account_a: Account
+    account_b: Account
+    customer_a: User
+    customer_b: User
+    agent: User
+    other_agent: User
+    supervisor: User
+    other_supervisor: User
+    admin: User
+
+    def ticket(self, queue: Queue | None = None, *, account: Account | None = None, **kw) -> Ticket:
+        """A fresh ticket from customer A (or of ``account``) opened by the system."""
+        account = account or self.account_a
+        requester = self.customer_a if account == self.account_a else self.customer_b
+        return actions.open_ticket(
+            actor=None,
+            title=kw.pop("title", "Cannot log in"),
+            requester_email=kw.pop("requester_email", requester.email),
+            text=kw.pop("text", "Please help."),
+            type=kw.pop("type", TicketType.EMAIL),
+            queue=queue or self.support,
+            account=account,
+            **kw,
+        )
+
+
+@pytest.fixture
+def world(db) -> World:
+    support = Queue.objects.create(name="Support", is_default=True)
+    billing = Queue.objects.create(name="Billing")
+    sales = Queue.objects.create(name="Sales")
+    account_a = Account.objects.create(name="Account A", external_id="A-1")
+    account_b = Account.objects.create(name="Account B", external_id="B-1")
+    return World(
+        support=support,
+        billing=billing,
+        sales=sales,
+        account_a=account_a,
+        account_b=account_b,
+        customer_a=make_customer("alice@a.example", account_a),
+        customer_b=make_customer("bob@b.example", account_b),
+        agent=make_staff("agent@frontdesk.example", Role.AGENT, billing),
+        other_agent=make_staff("agent2@frontdesk.example", Role.AGENT, sales),
+        supervisor=make_staff("super@frontdesk.example", Role.SUPERVISOR, billing),
+        other_supervisor=make_staff("super2@frontdesk.example", Role.SUPERVISOR, sales),
+        admin=make_staff("admin@frontdesk.example", Role.ADMIN),
+    )
