@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Contact, StaffProfile, User
-from tickets import history
+from tickets import history, signals
 from tickets.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
@@ -120,6 +120,9 @@ def _record(
         )
         for code, old, new in changes
     )
+    for code, old, new in changes:
+        if code == "status":
+            signals.status_changed.send(sender=Ticket, ticket=ticket, old=old, new=new)
     return ticket
 
 
@@ -130,19 +133,13 @@ def _text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item) for item in value)
-    if isinstance(value, Status):
-        return value.label
     return str(value)
-
-
-def _status_label(value: str) -> str:
-    return Status(value).label
 
 
 def _set_status(ticket: Ticket, status: str, changes: list, fields: list) -> None:
     if ticket.status == status:
         return
-    changes.append(("status", _status_label(ticket.status), _status_label(status)))
+    changes.append(("status", ticket.status, status))
     if status in DONE_STATUSES and ticket.status not in DONE_STATUSES:
         ticket.closed_at = timezone.now()
         fields.append("closed_at")
@@ -232,6 +229,11 @@ def _add_message(
     return message
 
 
+def _announce(message: Message) -> Message:
+    signals.message_added.send(sender=Message, ticket=message.ticket, message=message)
+    return message
+
+
 def _queue_or_default(queue: Queue | None) -> Queue:
     if queue is not None:
         return queue
@@ -256,6 +258,7 @@ def open_ticket(
     html: str = "",
     message_id: str = "",
     attachments: Iterable[File] = (),
+    send_confirmation: bool = True,
 ) -> Ticket:
     """Open a ticket with its first message, written by (or for) the requester."""
     source = {
@@ -297,7 +300,7 @@ def open_ticket(
         modified_at=now,
         waiting_since=now,
     )
-    _add_message(
+    message = _add_message(
         ticket,
         kind=MessageKind.CUSTOMER,
         text=_check_text(text),
@@ -310,6 +313,9 @@ def open_ticket(
     )
     Event.objects.create(
         ticket=ticket, actor=actor, code="created", new=ticket.queue.name, version=1
+    )
+    signals.ticket_opened.send(
+        sender=Ticket, ticket=ticket, message=message, send_confirmation=send_confirmation
     )
     return ticket
 
@@ -353,7 +359,7 @@ def customer_reply(
         attachments=attachments,
     )
     _record(ticket, actor, changes, fields)
-    return message
+    return _announce(message)
 
 
 @transaction.atomic
@@ -393,7 +399,7 @@ def answer(
         # S10: 0 closes a ticket as soon as it is answered (the default).
         _set_status(ticket, Status.CLOSED, changes, fields)
     _record(ticket, actor, changes, fields)
-    return message
+    return _announce(message)
 
 
 @transaction.atomic
@@ -417,7 +423,7 @@ def add_note(
         attachments=attachments,
     )
     _record(ticket, actor, [("note", "", "")])
-    return message
+    return _announce(message)
 
 
 @transaction.atomic

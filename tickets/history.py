@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tickets.models import Event
+from tickets.models import Event, Status
 
 LABELS = {
     "created": "opened the ticket",
@@ -32,6 +32,14 @@ def describe(event: Event) -> str:
     """One sentence, e.g. "Ann Lee changed the priority: 50 → 70"."""
     label = LABELS.get(event.code, event.code)
     sentence = f"{actor_name(event)} {label}"
-    if event.old or event.new:
-        sentence += f": {event.old or '—'} → {event.new or '—'}"
+    old, new = event.old, event.new
+    if event.code == "status":
+        # Status events keep the stable value; the label may be reworded.
+        old, new = _status_label(old), _status_label(new)
+    if old or new:
+        sentence += f": {old or '—'} → {new or '—'}"
     return sentence
+
+
+def _status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else value
