@@ -1,0 +1,80 @@
+# Frontdesk: `make run` serves the demo, `make test` runs every check.
+# Both create .venv and install what they need, and are safe to run again.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+# Debian packages the test suite needs: Chromium (and a font) for the browser
+# tests of the panel, Dovecot as a real IMAP and POP3 server for the mail tests.
+# A PostgreSQL server is seen to by scripts/ensure-postgres.sh.
+TEST_PACKAGES := chromium fonts-liberation dovecot-imapd dovecot-pop3d
+
+# The PostgreSQL pass of `make test`; the test database is test_<name>.
+TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/frontdesk
+export TEST_DATABASE_URL
+
+.PHONY: help run test check lint test-sqlite test-postgres system-packages
+
+help:
+	@echo "make run           serve the demo on http://127.0.0.1:8000"
+	@echo "make test          lint, type-check, tests on SQLite and PostgreSQL (what CI runs)"
+	@echo "make check         lint, type-check and tests on SQLite only"
+	@echo "make lint          ruff and mypy only"
+	@echo "PYTEST_ARGS='-k x' passes arguments to pytest"
+
+run: $(VENV)/.installed
+	$(BIN)/frontdesk run --demo
+
+test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres
+
+check: lint test-sqlite
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+system-packages:
+	@bash scripts/ensure-system-packages.sh $(TEST_PACKAGES)
+
+# pytest's exit code 5 (no tests collected) fails the build like any other.
+test-sqlite: $(VENV)/.installed-dev
+	@echo "== pytest on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-dev
+	@if PYTHON=$(BIN)/python bash scripts/ensure-postgres.sh "$$TEST_DATABASE_URL"; then \
+	    echo "== pytest on PostgreSQL"; \
+	    DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [[ $${CI:-} =~ ^(true|True|TRUE|1)$$ ]]; then \
+	    echo "ERROR: CI=true and no PostgreSQL server is reachable (see above): failing." >&2; \
+	    echo "       Set TEST_DATABASE_URL or start the server." >&2; \
+	    exit 1; \
+	else \
+	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2; \
+	    echo "!! WARNING: no PostgreSQL server reachable (see above):              !!" >&2; \
+	    echo "!! the PostgreSQL pass was SKIPPED; only SQLite was tested.          !!" >&2; \
+	    echo "!! Set TEST_DATABASE_URL to a server whose role may create databases. !!" >&2; \
+	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2; \
+	fi
+
+# The virtual environment, and the project installed into it. The stamp files
+# live inside .venv, so deleting .venv starts over; a changed pyproject.toml
+# makes the stamp stale and the next run reinstalls.
+$(BIN)/python:
+	@PYTHON="$(PYTHON)" bash scripts/ensure-venv.sh $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e .
+	@touch $@
+
+# The dev install is a superset of the plain one: it satisfies `make run` too.
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]'
+	@touch $@ $(VENV)/.installed

@@ -1,0 +1,66 @@
+"""`frontdesk run`: everything one machine needs, in one command."""
+
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from accounts.models import User
+from frontdesk import demo
+from frontdesk.env import env_str
+from frontdesk.management.commands.demo import demo_sign_ins
+
+
+class Command(BaseCommand):
+    help = "Migrate, create an administrator if none, then serve the web app and the worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Load demo data on the first start (empty database).",
+        )
+        parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=1)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if options["demo"] and not User.objects.exists():
+            self.stdout.write("First start: loading demo data ...")
+            call_command("demo")
+        elif options["demo"] and demo.is_loaded():
+            self.stdout.write(demo_sign_ins())
+        call_command("createadmin")
+        self.stdout.write(self.style.SUCCESS(f"Frontdesk is at http://{options['bind']}/"))
+        sys.exit(self._supervise(options["bind"]))
+
+    def _supervise(self, bind: str) -> int:
+        """Run the web server and the worker; when one stops, stop the other."""
+        command = [sys.executable, "-m", "frontdesk.cli"]
+        children = [
+            subprocess.Popen([*command, "serve", "--bind", bind]),  # noqa: S603
+            subprocess.Popen([*command, "worker"]),  # noqa: S603
+        ]
+
+        def stop(signum: int, frame: Any) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        stop(signal.SIGTERM, None)
+        deadline = time.monotonic() + 20
+        for child in children:
+            try:
+                child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        codes = [child.returncode for child in children]
+        return next((code for code in codes if code not in (0, -signal.SIGTERM)), 0)
