@@ -15,6 +15,10 @@ PYTEST_ARGS ?=
 # A PostgreSQL server is seen to by scripts/ensure-postgres.sh.
 TEST_PACKAGES := chromium fonts-liberation dovecot-imapd dovecot-pop3d
 
+# The Redis the worker tests queue tasks through (database 15 by default).
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+export TEST_REDIS_URL
+
 # The PostgreSQL pass of `make test`; the test database is test_<name>.
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/frontdesk
 export TEST_DATABASE_URL
@@ -42,6 +46,7 @@ lint: $(VENV)/.installed-dev
 
 system-packages:
 	@bash scripts/ensure-system-packages.sh $(TEST_PACKAGES)
+	@bash scripts/ensure-redis.sh "$$TEST_REDIS_URL"
 
 # pytest's exit code 5 (no tests collected) fails the build like any other.
 test-sqlite: $(VENV)/.installed-dev
@@ -57,11 +62,11 @@ test-postgres: $(VENV)/.installed-dev
 	    echo "       Set TEST_DATABASE_URL or start the server." >&2; \
 	    exit 1; \
 	else \
-	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2; \
-	    echo "!! WARNING: no PostgreSQL server reachable (see above):              !!" >&2; \
-	    echo "!! the PostgreSQL pass was SKIPPED; only SQLite was tested.          !!" >&2; \
+	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2; \
+	    echo "!! WARNING: no PostgreSQL server reachable (see above):               !!" >&2; \
+	    echo "!! the PostgreSQL pass was SKIPPED; only SQLite was tested.           !!" >&2; \
 	    echo "!! Set TEST_DATABASE_URL to a server whose role may create databases. !!" >&2; \
-	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2; \
+	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2; \
 	fi
 
 # The virtual environment, and the project installed into it. The stamp files

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from accounts.models import Account, Contact, Role, StaffProfile, User
 from tickets import actions
-from tickets.visibility import can_see
 from tickets.models import (
     Event,
     HelpdeskSettings,
@@ -29,6 +28,7 @@ from tickets.models import (
     Ticket,
     TicketType,
 )
+from tickets.visibility import can_see
 
 PASSWORD = "demo"  # noqa: S105 - the documented demo password
 

@@ -1,12 +1,16 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from tickets.visibility import visible_tickets
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where everybody lands after signing in, until the panel and portal exist."""
-    tickets = visible_tickets(request.user).select_related("queue").order_by("-created_at")[:50]
+    """Where everybody lands: visitors sign in, staff work in the panel, customers see tickets."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if user.is_active and user.staff is not None:
+        return redirect("panel:home")
+    # A plain list until the customer portal replaces this page.
+    tickets = visible_tickets(user).select_related("queue").order_by("-created_at")[:50]
     return render(request, "frontdesk/home.html", {"tickets": tickets})
