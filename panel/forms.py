@@ -1,0 +1,416 @@
+"""Forms of the agent panel. They check input; tickets/actions.py decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q, QuerySet
+from django.template.defaultfilters import filesizeformat
+
+from accounts.models import Account, StaffProfile, User
+from tickets.models import HelpdeskSettings, Queue, QueueAddress, Status
+
+
+def staff_users(including: int | None = None) -> QuerySet[User]:
+    """Everybody a ticket may be assigned to, and its current assignee.
+
+    A deactivated assignee stays a choice, so a form that leaves the assignee
+    as it is stays valid.
+    """
+    may_be_assigned = Q(is_active=True, staff_profile__isnull=False)
+    if including is not None:
+        may_be_assigned |= Q(pk=including)
+    return (
+        User.objects.filter(may_be_assigned)
+        .select_related("staff_profile")
+        .order_by("staff_profile__full_name", "email")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.staff.display_name if obj.staff else str(obj)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (Django's documented recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def check_sizes(files: list, limit: int) -> list:
+    too_big = [upload for upload in files if (upload.size or 0) > limit]
+    if too_big:
+        raise ValidationError(
+            [
+                f"{upload.name} is {filesizeformat(upload.size)}; "
+                f"the largest attachment accepted is {filesizeformat(limit)}."
+                for upload in too_big
+            ]
+        )
+    return files
+
+
+def add_action_errors(
+    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Show an action's ValidationError on the form field it names."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        target = aliases.get(name, name)
+        form.add_error(target if target in form.fields else None, messages)
+
+
+class PanelForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PanelModelForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(PanelForm):
+    # The version the person saw; a stale one makes the action raise Conflict.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ChangeForm(VersionedForm):
+    assignee = StaffChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Nobody (unassigned)"
+    )
+    status = forms.ChoiceField(choices=Status.choices)
+    priority = forms.IntegerField(min_value=1, max_value=99, help_text="1 to 99; higher first.")
+    is_sticky = forms.BooleanField(
+        required=False,
+        label="Sticky",
+        help_text="A customer reply keeps the ticket with its assignee.",
+    )
+
+    def __init__(self, *args: Any, can_assign: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if can_assign:
+            current = self.initial.get("assignee")
+            self.fields["assignee"].queryset = staff_users(current)  # type: ignore[attr-defined]
+        else:
+            del self.fields["assignee"]
+
+
+class DetailsForm(VersionedForm):
+    title = forms.CharField(max_length=255)
+    requester_email = forms.EmailField(label="Requester e-mail")
+
+
+class ChooseAccountForm(VersionedForm):
+    account = forms.ModelChoiceField(queryset=Account.objects.all())
+
+
+def parse_addresses(text: str) -> list[str]:
+    addresses = [part.strip() for part in text.replace(";", ",").replace("\n", ",").split(",")]
+    addresses = [address for address in addresses if address]
+    bad = []
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            bad.append(address)
+    if bad:
+        raise ValidationError(f"Not an e-mail address: {', '.join(bad)}.")
+    return addresses
+
+
+class AnswerForm(VersionedForm):
+    assignee = StaffChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody (unassigned)",
+        label="Assign to",
+    )
+    cc = forms.CharField(
+        required=False,
+        label="E-mail CC",
+        help_text="Addresses separated by commas; they receive the answer.",
+    )
+    answer = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}),
+        help_text="Sent to the customer. Shown exactly as typed: HTML stays text.",
+    )
+    note = forms.CharField(
+        required=False,
+        label="Internal note",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "true"}),
+        help_text="Only staff see it; a note alone sends nothing and leaves the ticket unanswered.",
+    )
+    attachments = MultipleFileField(label="Attachments")
+
+    def __init__(
+        self, *args: Any, can_assign: bool, max_attachment_size: int, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_attachment_size = max_attachment_size
+        self.fields[
+            "attachments"
+        ].help_text = (
+            f"Several files may be chosen; each up to {filesizeformat(max_attachment_size)}."
+        )
+        if can_assign:
+            current = self.initial.get("assignee")
+            self.fields["assignee"].queryset = staff_users(current)  # type: ignore[attr-defined]
+        else:
+            del self.fields["assignee"]
+
+    def clean_cc(self) -> list[str]:
+        return parse_addresses(self.cleaned_data["cc"])
+
+    def clean_attachments(self) -> list:
+        return check_sizes(self.cleaned_data["attachments"], self.max_attachment_size)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_text = (data.get("answer") or "").strip() or (data.get("note") or "").strip()
+        if not has_text and "assignee" not in self.changed_data and not self.errors:
+            raise ValidationError("Write an answer or an internal note.")
+        if data.get("attachments") and not has_text:
+            self.add_error("attachments", "Attachments go with an answer or a note.")
+        return data
+
+
+class MakeTicketForm(PanelForm):
+    title = forms.CharField(max_length=255)
+    requester_email = forms.EmailField(
+        label="Customer e-mail", help_text="Confirmation and answers go to this address."
+    )
+    account = forms.CharField(
+        required=False,
+        help_text="Name or external id; left empty, the account of the contact with this e-mail.",
+    )
+    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), empty_label=None)
+    priority = forms.IntegerField(min_value=1, max_value=99, help_text="1 to 99; higher first.")
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
+    attachments = MultipleFileField(label="Attachments")
+    no_confirmation = forms.BooleanField(
+        required=False, label="Send no confirmation to the customer"
+    )
+
+    def __init__(self, *args: Any, max_attachment_size: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_attachment_size = max_attachment_size
+
+    def clean_account(self) -> Account | None:
+        text = self.cleaned_data["account"].strip()
+        if not text:
+            return None
+        matches = list(Account.objects.filter(Q(external_id=text) | Q(name__iexact=text))[:2])
+        if len(matches) != 1:
+            raise ValidationError(
+                "No account has this name or external id."
+                if not matches
+                else "Several accounts have this name; give the external id."
+            )
+        return matches[0]
+
+    def clean_attachments(self) -> list:
+        return check_sizes(self.cleaned_data["attachments"], self.max_attachment_size)
+
+
+class ProfileForm(PanelForm):
+    full_name = forms.CharField(
+        max_length=200, help_text='Shown in answers: "Assigned to: Full Name (description)".'
+    )
+    description = forms.CharField(
+        max_length=200, required=False, help_text="For example your position: senior engineer."
+    )
+    email = forms.EmailField(label="E-mail", help_text="You also sign in with it.")
+    signature = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Added at the bottom of your answers.",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise ValidationError("Somebody else signs in with this address.")
+        return email
+
+
+class QueueForm(PanelModelForm):
+    addresses = forms.CharField(
+        required=False,
+        label="E-mail addresses",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Mail to these addresses lands in this queue; separate them with commas.",
+    )
+    escalation_minutes = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Escalation interval (minutes)",
+        help_text="How long an unanswered ticket waits before each step.",
+    )
+    staff = forms.ModelMultipleChoiceField(
+        queryset=StaffProfile.objects.select_related("user").order_by("full_name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Staff entitled to this queue",
+    )
+
+    field_order = [
+        "name",
+        "addresses",
+        "is_default",
+        "new_ticket_response",
+        "closed_ticket_response",
+        "escalation_step",
+        "escalation_minutes",
+        "staff",
+    ]
+
+    class Meta:
+        model = Queue
+        fields = ["name", "new_ticket_response", "closed_ticket_response", "escalation_step"]
+        labels = {
+            "new_ticket_response": "Auto-response to a new ticket",
+            "closed_ticket_response": "Auto-response when resolved or closed",
+            "escalation_step": "Escalation step",
+        }
+        widgets = {
+            "new_ticket_response": forms.Textarea(attrs={"rows": 4}),
+            "closed_ticket_response": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    is_default = forms.BooleanField(
+        required=False,
+        label="Default queue",
+        help_text="Mail for no particular queue lands here; every supervisor sees it.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queue = self.instance
+        if queue.pk:
+            self.initial.setdefault(
+                "addresses", ", ".join(queue.addresses.values_list("email", flat=True))
+            )
+            self.initial.setdefault("staff", list(queue.staff.all()))
+            self.initial.setdefault("is_default", queue.is_default)
+            if queue.escalation_interval:
+                minutes = int(queue.escalation_interval.total_seconds() // 60)
+                self.initial.setdefault("escalation_minutes", minutes)
+        self.fields["staff"].label_from_instance = lambda profile: (  # type: ignore[attr-defined]
+            f"{profile.display_name} ({profile.get_role_display()})"
+        )
+
+    def clean_addresses(self) -> list[str]:
+        addresses = [address.lower() for address in parse_addresses(self.cleaned_data["addresses"])]
+        taken = QueueAddress.objects.filter(email__in=addresses)
+        if self.instance.pk:
+            taken = taken.exclude(queue=self.instance)
+        used = [address.email for address in taken]
+        if used:
+            raise ValidationError(f"Already used by another queue: {', '.join(used)}.")
+        return addresses
+
+    def clean_is_default(self) -> bool:
+        is_default = self.cleaned_data["is_default"]
+        if self.instance.is_default and not is_default:
+            raise ValidationError(
+                "There must be a default queue: make another queue the default instead."
+            )
+        return is_default
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("escalation_step") and not data.get("escalation_minutes"):
+            self.add_error("escalation_minutes", "An escalation step needs an interval.")
+        return data
+
+
+class DeleteQueueForm(PanelForm):
+    tickets = forms.ChoiceField(
+        choices=[("move", "Move its tickets to another queue"), ("delete", "Delete its tickets")],
+        widget=forms.RadioSelect,
+        label="What happens to its tickets",
+    )
+    target = forms.ModelChoiceField(
+        queryset=Queue.objects.none(), required=False, label="Move them to"
+    )
+
+    def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Queue.objects.exclude(pk=queue.pk)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("tickets") == "move" and not data.get("target"):
+            self.add_error("target", "Choose the queue that receives the tickets.")
+        return data
+
+
+class SettingsForm(PanelModelForm):
+    class Meta:
+        model = HelpdeskSettings
+        fields = [
+            "support_address",
+            "latest_tickets_count",
+            "auto_close_days",
+            "priority_low",
+            "priority_normal",
+            "priority_high",
+            "max_attachment_size",
+        ]
+        labels = {
+            "support_address": "Main support address",
+            "latest_tickets_count": "Latest tickets shown on a ticket page",
+            "auto_close_days": "Auto-close after (days)",
+            "priority_low": "Portal priority “low”",
+            "priority_normal": "Portal priority “normal”",
+            "priority_high": "Portal priority “high”",
+            "max_attachment_size": "Largest attachment (bytes)",
+        }
+
+    def clean_latest_tickets_count(self) -> int:
+        count = self.cleaned_data["latest_tickets_count"]
+        if count > 100:
+            raise ValidationError("Show at most 100 latest tickets.")
+        return count
+
+    def clean_auto_close_days(self) -> int:
+        days = self.cleaned_data["auto_close_days"]
+        if days < -1:
+            raise ValidationError("Use -1 (never), 0 (when answered) or a number of days.")
+        return days
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("priority_low", "priority_normal", "priority_high"):
+            value = data.get(name)
+            if value is not None and not 1 <= value <= 99:
+                self.add_error(name, "Priority is a number from 1 to 99.")
+        return data

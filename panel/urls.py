@@ -1,0 +1,66 @@
+from django.urls import path, register_converter
+
+from panel.views import (
+    attachments,
+    delete,
+    helpdesk_settings,
+    home,
+    lists,
+    make,
+    mass,
+    profile,
+    properties,
+    queues,
+    ticket,
+)
+
+
+class TicketNumber:
+    # Bounded, so an absurdly long number is "not found" rather than a database overflow.
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(TicketNumber, "number")
+
+app_name = "panel"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("kb/", home.knowledge_base, name="kb"),
+    path("search/", lists.search, name="search"),
+    path("tickets/mine/", lists.mine, name="mine"),
+    path("tickets/unassigned/", lists.unassigned, name="unassigned"),
+    path("tickets/received/<str:period>/", lists.received, name="received"),
+    path("tickets/new/", make.make_ticket, name="make_ticket"),
+    path("tickets/mass/assign/", mass.assign, name="mass_assign"),
+    path("tickets/mass/close/", mass.close, name="mass_close"),
+    path("tickets/mass/delete/", mass.confirm_delete, name="mass_delete"),
+    path("tickets/mass/delete/confirmed/", mass.delete, name="mass_delete_confirmed"),
+    path("tickets/<number:number>/", ticket.ticket_page, name="ticket"),
+    path("tickets/<number:number>/reply/", ticket.reply, name="reply"),
+    path("tickets/<number:number>/pick-up/", properties.pick_up, name="pick_up"),
+    path("tickets/<number:number>/release/", properties.release, name="release"),
+    path("tickets/<number:number>/close/", properties.close, name="close"),
+    path("tickets/<number:number>/change/", properties.change, name="change"),
+    path("tickets/<number:number>/details/", properties.details, name="details"),
+    path("tickets/<number:number>/account/", properties.account_search, name="account_search"),
+    path(
+        "tickets/<number:number>/account/choose/",
+        properties.choose_account,
+        name="choose_account",
+    ),
+    path("tickets/<number:number>/delete/", delete.delete_ticket, name="delete"),
+    path("attachments/<number:pk>/", attachments.download, name="attachment"),
+    path("profile/", profile.profile, name="profile"),
+    path("queues/", queues.queue_list, name="queues"),
+    path("queues/new/", queues.create, name="queue_create"),
+    path("queues/<number:pk>/", queues.edit, name="queue_edit"),
+    path("queues/<number:pk>/delete/", queues.delete, name="queue_delete"),
+    path("settings/", helpdesk_settings.settings_page, name="settings"),
+]

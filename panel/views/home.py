@@ -1,0 +1,32 @@
+"""The panel's first page: statistics, quick search and the two lists (S14–S17)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from panel import lists
+from panel.auth import StaffRequest, is_supervising, staff_required
+from panel.forms import staff_users
+
+
+@require_GET
+@staff_required
+def home(request: StaffRequest) -> HttpResponse:
+    user = request.user
+    counts = lists.statistics(user)
+    statistics = [(lists.PERIODS[name], counts[name], name) for name in lists.PERIODS]
+    context = {
+        "statistics": statistics,
+        "unassigned_count": counts["unassigned"],
+        "tables": [lists.build_table(request, each, user) for each in lists.home_lists(user)],
+        "assignees": list(staff_users()) if is_supervising(user) else [],
+    }
+    return render(request, "panel/home.html", context)
+
+
+@require_GET
+@staff_required
+def knowledge_base(request: StaffRequest) -> HttpResponse:
+    return render(request, "panel/kb.html")

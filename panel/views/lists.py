@@ -1,0 +1,61 @@
+"""Ticket lists: mine, unassigned, received in a period, quick search (S15–S17)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from panel import lists
+from panel.auth import StaffRequest, is_supervising, staff_required, supervisor_required
+from panel.forms import staff_users
+from tickets.visibility import visible_tickets
+
+
+def render_list(request: StaffRequest, ticket_list: lists.TicketList, **extra: Any) -> HttpResponse:
+    context = {
+        "table": lists.build_table(request, ticket_list, request.user),
+        "assignees": list(staff_users()) if is_supervising(request.user) else [],
+        **extra,
+    }
+    # Sorting and paging swap the table alone; the same table on the home page too.
+    template = "panel/ticket_list.html#ticket-table" if request.htmx else "panel/ticket_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@staff_required
+def mine(request: StaffRequest) -> HttpResponse:
+    return render_list(request, lists.mine_list(request.user))
+
+
+@require_GET
+@supervisor_required
+def unassigned(request: StaffRequest) -> HttpResponse:
+    return render_list(request, lists.unassigned_list(request.user))
+
+
+@require_GET
+@staff_required
+def received(request: StaffRequest, period: str) -> HttpResponse:
+    if period not in lists.PERIODS:
+        raise Http404("No such period.")
+    return render_list(request, lists.received_list(request.user, period))
+
+
+@require_GET
+@staff_required
+def search(request: StaffRequest) -> HttpResponse:
+    """S16: a number opens the ticket, an e-mail lists the requester's, words match titles."""
+    query = request.GET.get("q", "").strip()
+    if not query:
+        return render(request, "panel/search.html", {"query": ""})
+    number = lists.ticket_number(query)
+    if number is not None:
+        if visible_tickets(request.user).filter(number=number).exists():
+            return redirect("panel:ticket", number=number)
+        messages.info(request, f"There is no ticket #{number} that you may see.")
+    return render_list(request, lists.search_list(request.user, query), query=query)

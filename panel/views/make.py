@@ -1,0 +1,52 @@
+"""Make a Ticket (S21): staff open a ticket on a customer's behalf."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from panel.auth import StaffRequest, staff_required
+from panel.forms import MakeTicketForm, add_action_errors
+from tickets import actions
+from tickets.models import HelpdeskSettings, Queue, TicketType
+from tickets.visibility import visible_tickets
+
+
+@staff_required
+def make_ticket(request: StaffRequest) -> HttpResponse:
+    limits = HelpdeskSettings.load()
+    if request.method != "POST":
+        initial = {
+            "priority": limits.priority_normal,
+            "queue": Queue.objects.filter(is_default=True).first(),
+        }
+        form = MakeTicketForm(initial=initial, max_attachment_size=limits.max_attachment_size)
+        return render(request, "panel/make_ticket.html", {"form": form})
+    form = MakeTicketForm(
+        request.POST, request.FILES, max_attachment_size=limits.max_attachment_size
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = actions.open_ticket(
+                actor=request.user,
+                title=data["title"],
+                requester_email=data["requester_email"],
+                text=data["message"],
+                type=TicketType.STAFF,
+                queue=data["queue"],
+                account=data["account"],
+                priority=data["priority"],
+                attachments=data["attachments"],
+                send_confirmation=not data["no_confirmation"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error, {"text": "message"})
+        else:
+            messages.success(request, f"Ticket #{ticket.number} made in {ticket.queue}.")
+            if visible_tickets(request.user).filter(number=ticket.number).exists():
+                return redirect("panel:ticket", number=ticket.number)
+            return redirect("panel:home")
+    return render(request, "panel/make_ticket.html", {"form": form}, status=422)

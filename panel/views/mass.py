@@ -1,0 +1,126 @@
+"""Mass Assign, Close and Delete on the tickets checked in a list (S17).
+
+Each ticket goes through tickets/actions.py on its own, so one refusal does not
+undo the others; the person is told which tickets failed and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from panel.auth import StaffRequest, staff_required, supervisor_required
+from panel.forms import staff_users
+from tickets import actions
+from tickets.models import Ticket
+from tickets.visibility import visible_tickets
+
+MAX_SELECTED = 500
+
+
+def selected_numbers(request: StaffRequest) -> list[int]:
+    values = request.POST.getlist("ticket")[:MAX_SELECTED]
+    numbers = (int(value) for value in values if value.isdigit() and len(value) <= 18)
+    return list(dict.fromkeys(numbers))
+
+
+def safe_next(request: StaffRequest) -> str:
+    """Where the list was; only a path on this site, never a page elsewhere."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("panel:home")
+
+
+def back(request: StaffRequest) -> HttpResponse:
+    return redirect(safe_next(request))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    if isinstance(error, Ticket.DoesNotExist):
+        return "no such ticket."
+    return str(error)
+
+
+def apply_to_each(
+    request: StaffRequest, verb: str, action: Callable[[int], object]
+) -> HttpResponse:
+    numbers = selected_numbers(request)
+    if not numbers:
+        messages.error(request, "Select at least one ticket first.")
+        return back(request)
+    visible = set(
+        visible_tickets(request.user).filter(number__in=numbers).values_list("number", flat=True)
+    )
+    done, failed = [], []
+    for number in numbers:
+        if number not in visible:
+            failed.append(f"#{number}: no such ticket.")
+            continue
+        try:
+            action(number)
+        except (PermissionDenied, ValidationError, Ticket.DoesNotExist) as error:
+            failed.append(f"#{number}: {_reason(error)}")
+        else:
+            done.append(f"#{number}")
+    if done:
+        messages.success(request, f"{verb}: {len(done)} of {len(numbers)} ({', '.join(done)}).")
+    for failure in failed:
+        messages.error(request, failure)
+    return back(request)
+
+
+@require_POST
+@supervisor_required
+def assign(request: StaffRequest) -> HttpResponse:
+    chosen = request.POST.get("assignee", "")
+    assignee = staff_users().filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if assignee is None:
+        messages.error(request, "Choose whom to assign the tickets to.")
+        return back(request)
+    return apply_to_each(
+        request,
+        f"Assigned to {assignee.get_full_name()}",
+        lambda number: actions.assign(actor=request.user, ticket=number, assignee=assignee),
+    )
+
+
+@require_POST
+@staff_required
+def close(request: StaffRequest) -> HttpResponse:
+    return apply_to_each(
+        request, "Closed", lambda number: actions.close(actor=request.user, ticket=number)
+    )
+
+
+@require_POST
+@supervisor_required
+def confirm_delete(request: StaffRequest) -> HttpResponse:
+    numbers = selected_numbers(request)
+    if not numbers:
+        messages.error(request, "Select at least one ticket first.")
+        return back(request)
+    tickets = visible_tickets(request.user).filter(number__in=numbers).order_by("number")
+    context = {"tickets": tickets, "next": safe_next(request)}
+    return render(request, "panel/mass_delete.html", context)
+
+
+@require_POST
+@supervisor_required
+def delete(request: StaffRequest) -> HttpResponse:
+    return apply_to_each(
+        request,
+        "Deleted permanently",
+        lambda number: actions.delete_permanently(actor=request.user, ticket=number),
+    )

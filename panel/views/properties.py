@@ -1,0 +1,196 @@
+"""Changes from the ticket page's property panel and the lists (S17, S20).
+
+Each answers an htmx request with the property panel alone, so an answer being
+typed on the same page is never touched; without htmx they redirect.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.models import Account
+from panel.auth import StaffRequest, staff_required
+from panel.forms import ChooseAccountForm, add_action_errors
+from panel.views.ticket import (
+    after_change,
+    change_form,
+    details_form,
+    render_properties,
+    with_version,
+)
+from tickets import actions
+from tickets.visibility import get_ticket_for
+
+
+def _version(request: StaffRequest) -> int:
+    value = request.POST.get("expected_version", "")
+    if not value.isdigit():
+        # Without the version a stale page could overwrite what it never showed.
+        raise SuspiciousOperation("The form did not say which version of the ticket it showed.")
+    return int(value)
+
+
+def _conflict(
+    request: StaffRequest, number: int, conflict: actions.Conflict, **forms: object
+) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    return render_properties(request, ticket, 409, panel_conflict=conflict, **forms)
+
+
+@require_POST
+@staff_required
+def pick_up(request: StaffRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    try:
+        ticket = actions.pick_up(actor=request.user, ticket=ticket.number)
+    except actions.AlreadyAssigned as taken:
+        notice, picked = f"Already picked up by {taken.assignee.get_full_name()}.", False
+        ticket = taken.ticket
+    else:
+        notice, picked = "Picked up: yours now.", True
+    if request.htmx:
+        context = {"ticket": ticket, "pick_up_notice": notice}
+        response = render(request, "panel/ticket_list.html#pick-up-cell", context)
+        # The "my tickets" list on the same page reloads itself on this event.
+        return trigger_client_event(response, "ticket-picked-up") if picked else response
+    if picked:
+        messages.success(request, notice)
+        return redirect("panel:ticket", number=number)
+    messages.error(request, notice)
+    return redirect("panel:unassigned")
+
+
+@require_POST
+@staff_required
+def release(request: StaffRequest, number: int) -> HttpResponse:
+    get_ticket_for(request.user, number)
+    try:
+        actions.release(actor=request.user, ticket=number, expected_version=_version(request))
+    except actions.Conflict as conflict:
+        return _conflict(request, number, conflict)
+    return after_change(request, number, f"Ticket #{number} released to the unassigned list.")
+
+
+@require_POST
+@staff_required
+def close(request: StaffRequest, number: int) -> HttpResponse:
+    get_ticket_for(request.user, number)
+    try:
+        actions.close(actor=request.user, ticket=number, expected_version=_version(request))
+    except actions.Conflict as conflict:
+        return _conflict(request, number, conflict)
+    return after_change(request, number, f"Ticket #{number} closed.")
+
+
+@require_POST
+@staff_required
+def change(request: StaffRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    form = change_form(ticket, request.user, request.POST)
+    if not form.is_valid():
+        return render_properties(request, ticket, 422, change_form=form)
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            changed = actions.change(
+                actor=request.user,
+                ticket=number,
+                expected_version=data["expected_version"],
+                status=data["status"],
+                priority=data["priority"],
+                is_sticky=data["is_sticky"],
+            )
+            # Assigning last, as it may take the ticket out of this person's view.
+            if "assignee" in data and data["assignee"] != changed.assignee:
+                actions.assign(
+                    actor=request.user,
+                    ticket=number,
+                    assignee=data["assignee"],
+                    expected_version=changed.version,
+                )
+    except actions.Conflict as conflict:
+        fresh = get_ticket_for(request.user, number)
+        form = change_form(fresh, request.user, with_version(request.POST, fresh.version))
+        return _conflict(request, number, conflict, change_form=form)
+    except ValidationError as error:
+        add_action_errors(form, error)
+        return render_properties(request, ticket, 422, change_form=form)
+    return after_change(request, number, "Changes saved.")
+
+
+@require_POST
+@staff_required
+def details(request: StaffRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    form = details_form(ticket, request.POST)
+    if not form.is_valid():
+        return render_properties(request, ticket, 422, details_form=form, details_open=True)
+    data = form.cleaned_data
+    try:
+        actions.change_details(
+            actor=request.user,
+            ticket=number,
+            expected_version=data["expected_version"],
+            title=data["title"],
+            requester_email=data["requester_email"],
+        )
+    except actions.Conflict as conflict:
+        fresh = get_ticket_for(request.user, number)
+        form = details_form(fresh, with_version(request.POST, fresh.version))
+        return _conflict(request, number, conflict, details_form=form, details_open=True)
+    except ValidationError as error:
+        add_action_errors(form, error)
+        return render_properties(request, ticket, 422, details_form=form, details_open=True)
+    return after_change(request, number, "Title and requester e-mail saved.")
+
+
+ACCOUNT_RESULTS = 20
+
+
+@require_GET
+@staff_required
+def account_search(request: StaffRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    query = request.GET.get("q", "").strip()
+    accounts = Account.objects.none()
+    if query:
+        accounts = (
+            Account.objects.filter(
+                Q(name__icontains=query)
+                | Q(external_id__iexact=query)
+                | Q(contacts__email__icontains=query)
+            )
+            .distinct()
+            .order_by("name")[:ACCOUNT_RESULTS]
+        )
+    context = {"ticket": ticket, "query": query, "accounts": accounts}
+    template = "panel/account_search.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@require_POST
+@staff_required
+def choose_account(request: StaffRequest, number: int) -> HttpResponse:
+    get_ticket_for(request.user, number)
+    form = ChooseAccountForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the accounts found.")
+        return redirect("panel:account_search", number=number)
+    account = form.cleaned_data["account"]
+    try:
+        actions.change_account(
+            actor=request.user,
+            ticket=number,
+            account=account,
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except actions.Conflict as conflict:
+        return _conflict(request, number, conflict)
+    return after_change(request, number, f"The ticket now belongs to {account}.")

@@ -1,0 +1,77 @@
+"""Queue configuration pages (S25): staff may look, administrators change."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from panel.auth import StaffRequest, admin_required, staff_required
+from panel.forms import DeleteQueueForm, QueueForm
+from panel.queues import check_deletable, delete_queue, save_queue
+from tickets.models import Queue
+from tickets.visibility import visible_tickets
+
+
+@require_GET
+@staff_required
+def queue_list(request: StaffRequest) -> HttpResponse:
+    queues = Queue.objects.prefetch_related("addresses", "staff__user")
+    return render(request, "panel/queues.html", {"queues": queues})
+
+
+def _edit(request: StaffRequest, queue: Queue) -> HttpResponse:
+    form = QueueForm(request.POST or None, instance=queue)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = save_queue(form)
+            messages.success(request, f"Queue {saved.name} saved.")
+            return redirect("panel:queues")
+        return render(request, "panel/queue_form.html", {"form": form, "queue": queue}, status=422)
+    return render(request, "panel/queue_form.html", {"form": form, "queue": queue})
+
+
+@admin_required
+def create(request: StaffRequest) -> HttpResponse:
+    return _edit(request, Queue())
+
+
+@admin_required
+def edit(request: StaffRequest, pk: int) -> HttpResponse:
+    return _edit(request, get_object_or_404(Queue, pk=pk))
+
+
+@admin_required
+def delete(request: StaffRequest, pk: int) -> HttpResponse:
+    queue = get_object_or_404(Queue, pk=pk)
+    form = DeleteQueueForm(request.POST or None, queue=queue)
+    context = {
+        "queue": queue,
+        "form": form,
+        "ticket_count": visible_tickets(request.user).filter(queue=queue).count(),
+    }
+    try:
+        check_deletable(queue)
+    except ValidationError as refusal:
+        context["refusal"] = " ".join(refusal.messages)
+        return render(
+            request,
+            "panel/queue_delete.html",
+            context,
+            status=409 if request.method == "POST" else 200,
+        )
+    if request.method != "POST":
+        return render(request, "panel/queue_delete.html", context)
+    if not form.is_valid():
+        return render(request, "panel/queue_delete.html", context, status=422)
+    move_to = form.cleaned_data["target"] if form.cleaned_data["tickets"] == "move" else None
+    try:
+        count = delete_queue(actor=request.user, queue=queue, move_to=move_to)
+    except ValidationError as refusal:
+        context["refusal"] = " ".join(refusal.messages)
+        return render(request, "panel/queue_delete.html", context, status=409)
+    fate = f"moved to {move_to}" if move_to else "deleted"
+    messages.success(request, f"Queue {queue.name} deleted; {count} tickets {fate}.")
+    return redirect("panel:queues")

@@ -1,0 +1,215 @@
+"""The ticket page (S18) and its answer form (S19)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from panel.auth import StaffRequest, is_supervising, staff_required
+from panel.forms import AnswerForm, ChangeForm, DetailsForm, add_action_errors
+from tickets import actions
+from tickets.models import Attachment, HelpdeskSettings, Ticket
+from tickets.visibility import get_ticket_for, visible_messages, visible_tickets
+
+
+def change_form(ticket: Ticket, user: Any, data: QueryDict | None = None) -> ChangeForm:
+    initial = {
+        "assignee": ticket.assignee_id,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "is_sticky": ticket.is_sticky,
+        "expected_version": ticket.version,
+    }
+    return ChangeForm(data, initial=initial, can_assign=is_supervising(user), auto_id="change-%s")
+
+
+def details_form(ticket: Ticket, data: QueryDict | None = None) -> DetailsForm:
+    initial = {
+        "title": ticket.title,
+        "requester_email": ticket.requester_email,
+        "expected_version": ticket.version,
+    }
+    return DetailsForm(data, initial=initial, auto_id="details-%s")
+
+
+def answer_form(
+    ticket: Ticket,
+    user: Any,
+    data: QueryDict | None = None,
+    files: Any = None,
+    *,
+    limits: HelpdeskSettings,
+) -> AnswerForm:
+    initial = {
+        "assignee": ticket.assignee_id,
+        "cc": ", ".join(ticket.cc),
+        "expected_version": ticket.version,
+    }
+    return AnswerForm(
+        data,
+        files,
+        initial=initial,
+        can_assign=is_supervising(user),
+        max_attachment_size=limits.max_attachment_size,
+        auto_id="answer-%s",
+    )
+
+
+def with_version(data: QueryDict, version: int) -> QueryDict:
+    """The person's input against the current version, so sending again works."""
+    data = data.copy()
+    data["expected_version"] = str(version)
+    return data
+
+
+def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    """The whole page; querysets stay lazy, so a partial costs only what it shows."""
+    user = request.user
+    limits = HelpdeskSettings.load()
+    latest_count = limits.latest_tickets_count
+    same_customer = Q(requester_email__iexact=ticket.requester_email)
+    if ticket.account_id is not None:
+        same_customer |= Q(account_id=ticket.account_id)
+    latest = (
+        visible_tickets(user)
+        .filter(same_customer)
+        .exclude(pk=ticket.pk)
+        .order_by("-created_at")[:latest_count]
+    )
+    thread = (
+        visible_messages(user)
+        .filter(ticket=ticket)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+    )
+    context: dict[str, Any] = {
+        "ticket": ticket,
+        "thread": thread,
+        "latest": latest if latest_count else [],
+        "events": ticket.events.select_related("actor"),
+        "can_assign": is_supervising(user),
+        "can_release": ticket.assignee_id is not None
+        and (is_supervising(user) or ticket.assignee_id == user.pk),
+        "change_form": change_form(ticket, user),
+        "details_form": details_form(ticket),
+        "answer_form": answer_form(ticket, user, limits=limits),
+    }
+    context.update(extra)
+    return context
+
+
+def render_page(
+    request: StaffRequest, ticket: Ticket, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = page_context(request, ticket, **extra)
+    return render(request, "panel/ticket.html", context, status=status)
+
+
+def render_properties(
+    request: StaffRequest, ticket: Ticket, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The property panel alone for htmx, the whole page otherwise."""
+    if not request.htmx:
+        return render_page(request, ticket, status, **extra)
+    context = page_context(request, ticket, **extra)
+    return render(request, "panel/ticket.html#properties", context, status=status)
+
+
+def after_change(request: StaffRequest, number: int, notice: str) -> HttpResponse:
+    """Show the changed ticket, or say it left this person's view."""
+    ticket = visible_tickets(request.user).select_related("queue", "account", "assignee")
+    changed = ticket.filter(number=number).first()
+    if changed is None:
+        messages.success(request, f"{notice} You no longer see ticket #{number}.")
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("panel:home"))
+        return redirect("panel:home")
+    if request.htmx:
+        # The answer form keeps its text; only its version follows this change.
+        return render_properties(request, changed, panel_notice=notice, refresh_versions=True)
+    messages.success(request, notice)
+    return redirect("panel:ticket", number=number)
+
+
+@require_GET
+@staff_required
+def ticket_page(request: StaffRequest, number: int) -> HttpResponse:
+    return render_page(request, get_ticket_for(request.user, number))
+
+
+def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> str:
+    """Answer, note and assignment as one change; the answer goes first (see below)."""
+    version = data["expected_version"]
+    answer_text, note_text = data["answer"].strip(), data["note"].strip()
+    files = data["attachments"]
+    done = []
+    with transaction.atomic():
+        if answer_text:
+            message = actions.answer(
+                actor=request.user,
+                ticket=ticket.number,
+                text=data["answer"],
+                cc=data["cc"],
+                attachments=files,
+                expected_version=version,
+            )
+            version, files = message.ticket.version, []
+            done.append("Answer sent.")
+        if note_text:
+            message = actions.add_note(
+                actor=request.user,
+                ticket=ticket.number,
+                text=data["note"],
+                attachments=files,
+                expected_version=version,
+            )
+            version = message.ticket.version
+            done.append("Note added.")
+        # Assigning last: handing the ticket to somebody else may take it out of
+        # this person's view, and the answer must not be refused for that.
+        if "assignee" in data and data["assignee"] != ticket.assignee:
+            actions.assign(
+                actor=request.user,
+                ticket=ticket.number,
+                assignee=data["assignee"],
+                expected_version=version,
+            )
+            done.append(f"Assigned to {data['assignee'] or 'nobody'}.")
+    return " ".join(done)
+
+
+@require_POST
+@staff_required
+def reply(request: StaffRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    limits = HelpdeskSettings.load()
+    form = answer_form(ticket, request.user, request.POST, request.FILES, limits=limits)
+    if not form.is_valid():
+        return render_page(request, ticket, 422, answer_form=form)
+    try:
+        notice = send_reply(request, ticket, form.cleaned_data)
+    except actions.Conflict as conflict:
+        ticket = get_ticket_for(request.user, number)
+        data = with_version(request.POST, ticket.version)
+        form = answer_form(ticket, request.user, data, limits=limits)
+        return render_page(
+            request,
+            ticket,
+            409,
+            answer_form=form,
+            answer_conflict=conflict,
+            files_dropped=bool(request.FILES),
+        )
+    except ValidationError as error:
+        add_action_errors(form, error, {"text": "answer"})
+        return render_page(request, ticket, 422, answer_form=form)
+    return after_change(request, number, notice)

@@ -1,0 +1,58 @@
+from accounts.models import StaffProfile, User
+
+
+def test_my_profile_shows_my_details(world, as_user):
+    page = as_user(world.agent).get("/panel/profile/").content.decode()
+    assert 'value="agent@frontdesk.example"' in page
+
+
+def test_staff_change_name_description_e_mail_and_signature(world, as_user):
+    response = as_user(world.agent).post(
+        "/panel/profile/",
+        {
+            "full_name": "Ann Lee",
+            "description": "billing specialist",
+            "email": "Ann@Frontdesk.example",
+            "signature": "Ann\nProfessional Hosting",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(pk=world.agent.pk)
+    profile = StaffProfile.objects.get(user=user)
+    assert (user.full_name, user.email) == ("Ann Lee", "ann@frontdesk.example")
+    assert (profile.full_name, profile.description) == ("Ann Lee", "billing specialist")
+    assert profile.signature == "Ann\nProfessional Hosting"
+
+
+def test_an_address_somebody_else_signs_in_with_is_refused(world, as_user):
+    response = as_user(world.agent).post(
+        "/panel/profile/",
+        {"full_name": "A", "description": "", "email": "SUPER@frontdesk.example", "signature": ""},
+    )
+    assert response.status_code == 422
+    assert "Somebody else signs in with this address." in response.content.decode()
+    assert User.objects.get(pk=world.agent.pk).email == "agent@frontdesk.example"
+
+
+def test_a_customer_has_no_panel_profile(world, as_user):
+    response = as_user(world.customer_a).post(
+        "/panel/profile/",
+        {"full_name": "Hacker", "description": "", "email": "x@x.example", "signature": ""},
+    )
+    assert response.status_code == 403
+    assert User.objects.get(pk=world.customer_a.pk).full_name != "Hacker"
+
+
+def test_staff_change_their_password_from_the_profile(world, as_user):
+    client = as_user(world.agent)
+    assert 'href="/password/"' in client.get("/panel/profile/").content.decode()
+    response = client.post(
+        "/password/",
+        {
+            "old_password": "secret",
+            "new_password1": "a-much-Longer-pass-42",
+            "new_password2": "a-much-Longer-pass-42",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=world.agent.pk).check_password("a-much-Longer-pass-42")
