@@ -1,44 +1,37 @@
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashField
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from accounts.models import SUPERVISING_ROLES, Account, Contact, StaffProfile, User
 from accounts.staff import LastSupervisorError, ensure_supervisor_remains
 
 
-def _would_remove_last_supervisor(user: User) -> bool:
-    profile = user.staff
-    if profile is None or profile.role not in SUPERVISING_ROLES or not user.is_active:
-        return False
+def _last_supervisor_refusal(user_ids: Collection[int]) -> str | None:
+    """Why removing these people is refused (S1), or None when it is allowed."""
+    supervising = StaffProfile.objects.filter(
+        user_id__in=user_ids, role__in=SUPERVISING_ROLES, user__is_active=True
+    )
+    if not supervising.exists():
+        return None
     try:
-        ensure_supervisor_remains(without_user_id=user.pk)
-    except LastSupervisorError:
-        return True
-    return False
+        ensure_supervisor_remains(without_user_ids=user_ids)
+    except LastSupervisorError as error:
+        return error.messages[0]
+    return None
 
 
-class StaffProfileInline(admin.StackedInline):
-    model = StaffProfile
-    can_delete = False
-    fields = ("role", "full_name", "description", "signature")
-
-
-class UserChangeForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ("email", "full_name", "is_active")
-
-    def clean_is_active(self) -> bool:
-        is_active = self.cleaned_data["is_active"]
-        was_active = self.instance.pk and self.instance.is_active
-        if was_active and not is_active and _would_remove_last_supervisor(self.instance):
-            raise ValidationError("This is the last active supervisor and cannot be deactivated.")
-        return is_active
+def _user_ids(objects: Iterable[User | StaffProfile]) -> set[int]:
+    return {obj.pk if isinstance(obj, User) else obj.user_id for obj in objects}
 
 
 class StaffProfileForm(forms.ModelForm):
@@ -48,33 +41,82 @@ class StaffProfileForm(forms.ModelForm):
 
     def clean_role(self) -> str:
         role = self.cleaned_data["role"]
-        instance = self.instance
-        demoted = instance.pk and role not in SUPERVISING_ROLES
-        if demoted and _would_remove_last_supervisor(instance.user):
-            raise ValidationError("This is the last active supervisor and cannot be demoted.")
+        if self.instance.pk and role not in SUPERVISING_ROLES:
+            refusal = _last_supervisor_refusal({self.instance.user_id})
+            if refusal:
+                raise ValidationError(refusal)
         return role
 
 
-class RefuseLastSupervisorDeletion:
-    """Deleting the last supervisor shows a message instead of failing."""
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    # The role is edited on the user's page too: the same S1 check must apply.
+    form = StaffProfileForm
+    can_delete = False
+    fields = ("role", "full_name", "description", "signature")
+
+
+class UserChangeForm(forms.ModelForm):
+    # Shown as a summary of the hash, never as an editable field holding it.
+    password = ReadOnlyPasswordHashField(
+        label="Password",
+        help_text='Passwords are not stored, only their hashes; <a href="../password/">'
+        "set a new password</a>.",
+    )
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "is_active")
+
+    def clean_is_active(self) -> bool:
+        is_active = self.cleaned_data["is_active"]
+        was_active = self.instance.pk and self.instance.is_active
+        if was_active and not is_active:
+            refusal = _last_supervisor_refusal({self.instance.pk})
+            if refusal:
+                raise ValidationError(refusal)
+        return is_active
+
+
+class RefuseLastSupervisorDeletion(admin.ModelAdmin):
+    """Deleting the last supervisor shows why instead of failing (S1)."""
+
+    actions = ["delete_selected"]
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: Any = None
     ) -> HttpResponse:
-        obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
-        user = obj if isinstance(obj, User) else getattr(obj, "user", None)
-        if request.method == "POST" and user is not None and _would_remove_last_supervisor(user):
-            self.message_user(  # type: ignore[attr-defined]
-                request, "The last active supervisor cannot be removed.", messages.ERROR
+        obj = self.get_object(request, object_id)
+        refusal = None if obj is None else _last_supervisor_refusal(_user_ids([obj]))
+        if obj is not None and refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[obj.pk],
+                    current_app=self.admin_site.name,
+                )
             )
-            return HttpResponseRedirect(request.path.rsplit("/delete/", 1)[0] + "/change/")
-        return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(
+        permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s")
+    )
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        # Django's action would report success after delete_queryset refused.
+        refusal = _last_supervisor_refusal(_user_ids(queryset))
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         try:
-            super().delete_queryset(request, queryset)  # type: ignore[misc]
+            super().delete_queryset(request, queryset)
         except LastSupervisorError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)  # type: ignore[attr-defined]
+            # Somebody demoted another supervisor since the check above.
+            self.message_user(request, error.messages[0], messages.ERROR)
 
 
 @admin.register(User)
@@ -91,7 +133,7 @@ class UserAdmin(RefuseLastSupervisorDeletion, DjangoUserAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(RefuseLastSupervisorDeletion, admin.ModelAdmin):
+class StaffProfileAdmin(RefuseLastSupervisorDeletion):
     form = StaffProfileForm
     list_display = ("display_name", "role", "description")
     list_filter = ("role",)

@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from accounts.models import SUPERVISING_ROLES, Role, StaffProfile, User
@@ -27,10 +28,29 @@ def keep_a_supervisor_on_demotion(instance: StaffProfile, **kwargs: Any) -> None
 
 @receiver(pre_delete, sender=StaffProfile)
 @receiver(pre_delete, sender=User)
-def keep_a_supervisor_on_removal(instance: User | StaffProfile, **kwargs: Any) -> None:
+def keep_a_supervisor_on_removal(
+    instance: User | StaffProfile, origin: Any = None, **kwargs: Any
+) -> None:
     user_id = instance.pk if isinstance(instance, User) else instance.user_id
     if _is_supervising(user_id):
-        ensure_supervisor_remains(without_user_id=user_id)
+        ensure_supervisor_remains(without_user_id=user_id, without_user_ids=_deleted_users(origin))
+
+
+def _deleted_users(origin: Any) -> set[int]:
+    """Everybody a queryset delete removes: pre_delete runs for each of them
+    before any row goes, so each alone would still see the others."""
+    if isinstance(origin, QuerySet) and origin.model is User:
+        return set(origin.values_list("pk", flat=True))
+    if isinstance(origin, QuerySet) and origin.model is StaffProfile:
+        return set(origin.values_list("user_id", flat=True))
+    return set()
+
+
+@receiver(post_delete, sender=StaffProfile)
+def no_admin_site_without_a_profile(instance: StaffProfile, **kwargs: Any) -> None:
+    # A removed administrator must lose the admin site with the profile, however
+    # the profile went (remove_staff, the admin, the shell).
+    User.objects.filter(pk=instance.user_id).update(is_staff=False, is_superuser=False)
 
 
 @receiver(post_save, sender=StaffProfile)

@@ -7,6 +7,8 @@ so the Django admin and the shell cannot get round it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -17,16 +19,21 @@ class LastSupervisorError(ValidationError):
     pass
 
 
-def ensure_supervisor_remains(*, without_user_id: int) -> None:
+def ensure_supervisor_remains(
+    *, without_user_id: int | None = None, without_user_ids: Collection[int] = ()
+) -> None:
     """Refuse a change that would leave no active supervisor.
 
+    ``without_user_ids`` covers a change of several people at once (deleting a
+    queryset), where checking each person alone would let all of them go.
     All supervising rows are locked in one order, so two concurrent demotions
     of the last two supervisors queue up and the second one sees the first.
     """
+    leaving = {*without_user_ids, without_user_id}
     supervising = StaffProfile.objects.filter(role__in=SUPERVISING_ROLES, user__is_active=True)
     if transaction.get_connection().in_atomic_block:
         supervising = supervising.select_for_update(of=("self",)).order_by("pk")
-    others = [profile for profile in supervising if profile.user_id != without_user_id]
+    others = [profile for profile in supervising if profile.user_id not in leaving]
     if not others:
         raise LastSupervisorError(
             "This is the last active supervisor: there must always be one who can "
@@ -66,3 +73,29 @@ def remove_staff(*, actor: User | None, user: User) -> None:
         profile.delete()
         user.is_staff = user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    actor: User,
+    user: User,
+    full_name: str,
+    description: str,
+    email: str,
+    signature: str,
+) -> StaffProfile:
+    """My Profile (S24): a staff member's own name, description, address and signature."""
+    if actor.pk != user.pk:
+        _require_admin(actor)
+    profile = user.staff
+    if profile is None:
+        raise PermissionDenied("Only support staff have a profile.")
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": "Somebody else signs in with this address."})
+    user.full_name, user.email = full_name, email
+    user.save(update_fields=["full_name", "email"])
+    profile.full_name, profile.description, profile.signature = full_name, description, signature
+    profile.save(update_fields=["full_name", "description", "signature"])
+    return profile

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -227,4 +226,4 @@ def _recreate_postgres(url: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

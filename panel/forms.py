@@ -97,7 +97,28 @@ class VersionedForm(PanelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ChangeForm(VersionedForm):
+# The ticket page submits everything through this form; see PropertyForm.
+ANSWER_FORM_ID = "answer-form"
+# The version the property panel shows; Release, Close, Change and Additional are made on it.
+PROPERTIES_VERSION = "properties_version"
+
+
+class PropertyForm(PanelForm):
+    """Controls of the ticket page's property panel.
+
+    They belong to the answer form (HTML's ``form`` attribute) and their buttons
+    only change where it is sent (``formaction``): without JavaScript a property
+    change carries the answer being typed, and the page that comes back puts it
+    back (S19). With htmx the panel alone is swapped and the answer stays as it is.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["form"] = ANSWER_FORM_ID
+
+
+class ChangeForm(PropertyForm):
     assignee = StaffChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Nobody (unassigned)"
     )
@@ -118,7 +139,7 @@ class ChangeForm(VersionedForm):
             del self.fields["assignee"]
 
 
-class DetailsForm(VersionedForm):
+class DetailsForm(PropertyForm):
     title = forms.CharField(max_length=255)
     requester_email = forms.EmailField(label="Requester e-mail")
 

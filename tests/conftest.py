@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from huey.contrib.djhuey import HUEY
 
 from accounts.models import Account, Contact, Role, StaffProfile, User
@@ -88,4 +89,25 @@ def world(db) -> World:
         supervisor=make_staff("super@frontdesk.example", Role.SUPERVISOR, billing),
         other_supervisor=make_staff("super2@frontdesk.example", Role.SUPERVISOR, sales),
         admin=make_staff("admin@frontdesk.example", Role.ADMIN),
+    )
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Attachment files of a test go to a directory of their own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def upload(name: str, content: bytes = b"attached data") -> ContentFile:
+    """A file as actions receive it from a form or a parsed mail."""
+    return ContentFile(content, name=name)
+
+
+def events_of(ticket: Ticket, version: int | None = None) -> list[tuple[str, str, str]]:
+    """(code, old, new) of the events that produced ``version``, the current one by default."""
+    if version is None:
+        version = Ticket.objects.values_list("version", flat=True).get(pk=ticket.pk)
+    return list(
+        ticket.events.filter(version=version).order_by("id").values_list("code", "old", "new")
     )

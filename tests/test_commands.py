@@ -125,3 +125,9 @@ def _wait_for(url: str, server: subprocess.Popen) -> str:
         except OSError:
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer in time")
+
+
+@pytest.mark.django_db
+def test_people_sign_in_with_their_address_in_any_case():
+    run("createadmin", "--email", "boss@example.com", "--password", "long-secret-1")
+    assert authenticate(username="  Boss@Example.COM", password="long-secret-1") is not None

@@ -174,7 +174,9 @@ def _check_email(field: str, address: str) -> str:
         validate_email(address)
     except ValidationError:
         raise ValidationError({field: f"{address!r} is not a valid e-mail address."}) from None
-    return address
+    # Stored lower-case: mail clients vary the case of one person's address, and
+    # an exact match can use the requester index where a case-blind one cannot.
+    return address.lower()
 
 
 def _check_text(text: str) -> str:
@@ -261,6 +263,8 @@ def open_ticket(
     send_confirmation: bool = True,
 ) -> Ticket:
     """Open a ticket with its first message, written by (or for) the requester."""
+    if type not in TicketType.values:
+        raise ValidationError({"type": f"{type!r} is not a ticket type."})
     source = {
         TicketType.EMAIL: MessageSource.EMAIL,
         TicketType.API: MessageSource.API,
@@ -371,12 +375,22 @@ def answer(
     expected_version: int | None = None,
     cc: Iterable[str] | None = None,
     attachments: Iterable[File] = (),
+    assign_to: User | None = None,
 ) -> Message:
-    """A staff answer to the customer: the ticket becomes answered (S7, S10)."""
+    """A staff answer to the customer: the ticket becomes answered (S7, S10).
+
+    ``assign_to`` hands the ticket to that staff member with the answer (the
+    answer form's "Assign To", supervisors only); the answer mail then names
+    the new assignee.
+    """
     _staff(actor)
     ticket = _lock(ticket, actor, expected_version)
     changes: list = [("answer", "", "")]
     fields: list = ["is_answered", "answered_at", "waiting_since", "escalated_at"]
+    if assign_to is not None and assign_to.pk != ticket.assignee_id:
+        _supervisor(actor)
+        _check_assignee(assign_to)
+        _set_assignee(ticket, assign_to, changes, fields)
     if cc is not None:
         new_cc = _check_cc(cc)
         if new_cc != ticket.cc:
@@ -395,8 +409,10 @@ def answer(
     ticket.answered_at = message.created_at
     ticket.waiting_since = None
     ticket.escalated_at = None
-    if HelpdeskSettings.load().auto_close_days == 0 and ticket.status != Status.CLOSED:
-        # S10: 0 closes a ticket as soon as it is answered (the default).
+    closes_on_answer = HelpdeskSettings.load().auto_close_days == 0
+    if closes_on_answer and ticket.status not in (Status.CLOSED, Status.ON_HOLD):
+        # S10: 0 closes a ticket as soon as it is answered (the default). On hold
+        # means staff wait for something on purpose, as in the auto-close job.
         _set_status(ticket, Status.CLOSED, changes, fields)
     _record(ticket, actor, changes, fields)
     return _announce(message)
@@ -405,7 +421,7 @@ def answer(
 @transaction.atomic
 def add_note(
     *,
-    actor: User,
+    actor: User | None,
     ticket: Ticket | int,
     text: str,
     expected_version: int | None = None,
@@ -449,7 +465,7 @@ def _check_assignee(assignee: User) -> None:
 @transaction.atomic
 def assign(
     *,
-    actor: User,
+    actor: User | None,
     ticket: Ticket | int,
     assignee: User | None,
     expected_version: int | None = None,
@@ -465,11 +481,13 @@ def assign(
 
 
 @transaction.atomic
-def release(*, actor: User, ticket: Ticket | int, expected_version: int | None = None) -> Ticket:
+def release(
+    *, actor: User | None, ticket: Ticket | int, expected_version: int | None = None
+) -> Ticket:
     """Back to the unassigned list: supervisors, or the assignee giving it back."""
     staff = _staff(actor)
     locked = _lock(ticket, actor, expected_version)
-    if staff is not None and not staff.is_supervising and locked.assignee_id != actor.pk:
+    if staff is not None and not staff.is_supervising and locked.assignee_id != staff.user_id:
         raise PermissionDenied("Only supervisors may release somebody else's ticket.")
     changes: list = []
     fields: list = []
@@ -480,7 +498,7 @@ def release(*, actor: User, ticket: Ticket | int, expected_version: int | None =
 @transaction.atomic
 def change(
     *,
-    actor: User,
+    actor: User | None,
     ticket: Ticket | int,
     expected_version: int | None = None,
     status: str | None = None,
@@ -511,7 +529,7 @@ def change(
 @transaction.atomic
 def change_details(
     *,
-    actor: User,
+    actor: User | None,
     ticket: Ticket | int,
     expected_version: int | None = None,
     title: str | None = None,
@@ -540,7 +558,7 @@ def change_details(
 @transaction.atomic
 def change_account(
     *,
-    actor: User,
+    actor: User | None,
     ticket: Ticket | int,
     account: Account | None,
     expected_version: int | None = None,
@@ -657,10 +675,52 @@ def escalate(*, ticket: Ticket | int, expected_version: int, now: datetime) -> T
     return _record(locked, None, changes, ["priority", "escalated_at"])
 
 
+@transaction.atomic
+def add_system_note(
+    *,
+    ticket: Ticket | int,
+    code: str,
+    text: str,
+    author: User | None = None,
+    author_email: str = "",
+    html: str = "",
+    message_id: str = "",
+    attachments: Iterable[File] = (),
+) -> Message:
+    """Mail kept on a ticket for staff only: a bounce, an out-of-office reply, staff
+    writing by e-mail. It changes neither status nor answered state, so automatic
+    mail never reopens a ticket (RFC 3834)."""
+    locked = _lock(ticket, None, None)
+    message = _add_message(
+        locked,
+        kind=MessageKind.NOTE,
+        text=_check_text(text),
+        html=html,
+        author=author,
+        author_email=author_email,
+        source=MessageSource.EMAIL,
+        message_id=message_id,
+        attachments=attachments,
+    )
+    _record(locked, author, [(code, "", author_email)])
+    return _announce(message)
+
+
+def record_system_event(*, ticket: Ticket | int, code: str, old: str = "", new: str = "") -> Event:
+    """A history line that changes no ticket field (an automatic mail held back, a
+    mail sent on to a new ticket); the version stays, so no open form conflicts."""
+    number = ticket.number if isinstance(ticket, Ticket) else ticket
+    version = Ticket.objects.filter(number=number).values_list("version", flat=True).get()
+    return Event.objects.create(
+        ticket_id=number, actor=None, code=code, old=old, new=new, version=version
+    )
+
+
 __all__ = [
     "AlreadyAssigned",
     "Conflict",
     "add_note",
+    "add_system_note",
     "answer",
     "assign",
     "change",
@@ -673,6 +733,7 @@ __all__ = [
     "move_to_queue",
     "open_ticket",
     "pick_up",
+    "record_system_event",
     "release",
     "reopen",
 ]

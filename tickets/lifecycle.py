@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tickets import actions
-from tickets.models import ACTIVE_STATUSES, HelpdeskSettings, Status, Ticket
+from tickets.models import ACTIVE_STATUSES, DONE_STATUSES, Event, HelpdeskSettings, Status, Ticket
 
 
 def escalate_due(now: datetime | None = None) -> int:
@@ -48,10 +48,20 @@ def auto_close_due(now: datetime | None = None) -> int:
     if days < 0:
         return 0
     now = now or timezone.now()
+    # A ticket reopened after its answer waits for a new answer: the old one has
+    # had its close, and closing again would undo the reopening within minutes.
+    reopened_since_answer = Event.objects.filter(
+        ticket=OuterRef("pk"),
+        code="status",
+        old__in=DONE_STATUSES,
+        new__in=ACTIVE_STATUSES,
+        created_at__gte=OuterRef("answered_at"),
+    )
     # On hold means staff wait for something on purpose: leave those alone.
     due = (
         Ticket.objects.filter(is_answered=True, answered_at__lte=now - timedelta(days=days))
         .exclude(status__in=(Status.CLOSED, Status.ON_HOLD))
+        .exclude(Exists(reopened_since_answer))
         .values_list("number", "version")
     )
     closed = 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.staff import update_profile
 from panel.auth import StaffRequest, staff_required
 from panel.forms import ProfileForm
 
@@ -30,11 +30,13 @@ def profile(request: StaffRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "panel/profile.html", {"form": form}, status=422)
     data = form.cleaned_data
-    with transaction.atomic():
-        user.full_name, user.email = data["full_name"], data["email"]
-        user.save(update_fields=["full_name", "email"])
-        staff.full_name, staff.description = data["full_name"], data["description"]
-        staff.signature = data["signature"]
-        staff.save(update_fields=["full_name", "description", "signature"])
+    update_profile(
+        actor=user,
+        user=user,
+        full_name=data["full_name"],
+        description=data["description"],
+        email=data["email"],
+        signature=data["signature"],
+    )
     messages.success(request, "Your profile is saved.")
     return redirect("panel:profile")

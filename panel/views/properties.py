@@ -1,7 +1,9 @@
 """Changes from the ticket page's property panel and the lists (S17, S20).
 
 Each answers an htmx request with the property panel alone, so an answer being
-typed on the same page is never touched; without htmx they redirect.
+typed on the same page is never touched. Without htmx the answer being typed
+comes with the change (see PropertyForm) and the whole page comes back with it;
+with nothing typed they redirect.
 """
 
 from __future__ import annotations
@@ -17,20 +19,14 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import Account
 from panel.auth import StaffRequest, staff_required
-from panel.forms import ChooseAccountForm, add_action_errors
-from panel.views.ticket import (
-    after_change,
-    change_form,
-    details_form,
-    render_properties,
-    with_version,
-)
+from panel.forms import PROPERTIES_VERSION, ChooseAccountForm, add_action_errors
+from panel.views.ticket import after_change, change_form, details_form, render_properties
 from tickets import actions
 from tickets.visibility import get_ticket_for
 
 
 def _version(request: StaffRequest) -> int:
-    value = request.POST.get("expected_version", "")
+    value = request.POST.get(PROPERTIES_VERSION, "")
     if not value.isdigit():
         # Without the version a stale page could overwrite what it never showed.
         raise SuspiciousOperation("The form did not say which version of the ticket it showed.")
@@ -93,6 +89,7 @@ def close(request: StaffRequest, number: int) -> HttpResponse:
 @staff_required
 def change(request: StaffRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
+    version = _version(request)
     form = change_form(ticket, request.user, request.POST)
     if not form.is_valid():
         return render_properties(request, ticket, 422, change_form=form)
@@ -102,7 +99,7 @@ def change(request: StaffRequest, number: int) -> HttpResponse:
             changed = actions.change(
                 actor=request.user,
                 ticket=number,
-                expected_version=data["expected_version"],
+                expected_version=version,
                 status=data["status"],
                 priority=data["priority"],
                 is_sticky=data["is_sticky"],
@@ -116,8 +113,7 @@ def change(request: StaffRequest, number: int) -> HttpResponse:
                     expected_version=changed.version,
                 )
     except actions.Conflict as conflict:
-        fresh = get_ticket_for(request.user, number)
-        form = change_form(fresh, request.user, with_version(request.POST, fresh.version))
+        # The panel comes back with the ticket as it is now and the values chosen.
         return _conflict(request, number, conflict, change_form=form)
     except ValidationError as error:
         add_action_errors(form, error)
@@ -129,6 +125,7 @@ def change(request: StaffRequest, number: int) -> HttpResponse:
 @staff_required
 def details(request: StaffRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
+    version = _version(request)
     form = details_form(ticket, request.POST)
     if not form.is_valid():
         return render_properties(request, ticket, 422, details_form=form, details_open=True)
@@ -137,13 +134,11 @@ def details(request: StaffRequest, number: int) -> HttpResponse:
         actions.change_details(
             actor=request.user,
             ticket=number,
-            expected_version=data["expected_version"],
+            expected_version=version,
             title=data["title"],
             requester_email=data["requester_email"],
         )
     except actions.Conflict as conflict:
-        fresh = get_ticket_for(request.user, number)
-        form = details_form(fresh, with_version(request.POST, fresh.version))
         return _conflict(request, number, conflict, details_form=form, details_open=True)
     except ValidationError as error:
         add_action_errors(form, error)

@@ -27,18 +27,39 @@ def change_form(ticket: Ticket, user: Any, data: QueryDict | None = None) -> Cha
         "status": ticket.status,
         "priority": ticket.priority,
         "is_sticky": ticket.is_sticky,
-        "expected_version": ticket.version,
     }
-    return ChangeForm(data, initial=initial, can_assign=is_supervising(user), auto_id="change-%s")
+    # Prefixed: these controls are posted with the answer form, which has an assignee too.
+    return ChangeForm(
+        data, initial=initial, can_assign=is_supervising(user), prefix="change", auto_id="%s"
+    )
 
 
 def details_form(ticket: Ticket, data: QueryDict | None = None) -> DetailsForm:
-    initial = {
-        "title": ticket.title,
-        "requester_email": ticket.requester_email,
-        "expected_version": ticket.version,
-    }
-    return DetailsForm(data, initial=initial, auto_id="details-%s")
+    initial = {"title": ticket.title, "requester_email": ticket.requester_email}
+    return DetailsForm(data, initial=initial, prefix="details", auto_id="%s")
+
+
+# What a property change made without JavaScript brings back of the answer form.
+TYPED_FIELDS = ("cc", "answer", "note", "expected_version")
+
+
+def typed_answer(request: StaffRequest, ticket: Ticket) -> dict[str, str]:
+    """The answer form as the person left it, if they typed in it, posted with a change.
+
+    Without JavaScript every button of the ticket page submits the answer form
+    (see PropertyForm), so the page that answers a change can put the text back.
+    The "Assign to" choice is not brought back: it must follow the ticket.
+    """
+    if request.htmx or request.method != "POST":
+        return {}
+    typed = {name: request.POST[name] for name in TYPED_FIELDS if name in request.POST}
+    if (
+        typed.get("answer", "").strip()
+        or typed.get("note", "").strip()
+        or typed.get("cc", ", ".join(ticket.cc)).strip() != ", ".join(ticket.cc)
+    ):
+        return typed
+    return {}
 
 
 def answer_form(
@@ -48,11 +69,13 @@ def answer_form(
     files: Any = None,
     *,
     limits: HelpdeskSettings,
+    typed: dict[str, str] | None = None,
 ) -> AnswerForm:
     initial = {
         "assignee": ticket.assignee_id,
         "cc": ", ".join(ticket.cc),
         "expected_version": ticket.version,
+        **(typed or {}),
     }
     return AnswerForm(
         data,
@@ -76,7 +99,7 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
     user = request.user
     limits = HelpdeskSettings.load()
     latest_count = limits.latest_tickets_count
-    same_customer = Q(requester_email__iexact=ticket.requester_email)
+    same_customer = Q(requester_email=ticket.requester_email)
     if ticket.account_id is not None:
         same_customer |= Q(account_id=ticket.account_id)
     latest = (
@@ -101,8 +124,13 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
         and (is_supervising(user) or ticket.assignee_id == user.pk),
         "change_form": change_form(ticket, user),
         "details_form": details_form(ticket),
-        "answer_form": answer_form(ticket, user, limits=limits),
     }
+    if "answer_form" not in extra:
+        # A refused or conflicting change without JavaScript: the text comes back
+        # with the version it was typed on, as the person has not sent it yet.
+        typed = typed_answer(request, ticket)
+        context["answer_form"] = answer_form(ticket, user, limits=limits, typed=typed)
+        context["files_dropped"] = bool(typed and request.FILES)
     context.update(extra)
     return context
 
@@ -124,7 +152,9 @@ def render_properties(
     return render(request, "panel/ticket.html#properties", context, status=status)
 
 
-def after_change(request: StaffRequest, number: int, notice: str) -> HttpResponse:
+def after_change(
+    request: StaffRequest, number: int, notice: str, *, answer_sent: bool = False
+) -> HttpResponse:
     """Show the changed ticket, or say it left this person's view."""
     ticket = visible_tickets(request.user).select_related("queue", "account", "assignee")
     changed = ticket.filter(number=number).first()
@@ -136,6 +166,19 @@ def after_change(request: StaffRequest, number: int, notice: str) -> HttpRespons
     if request.htmx:
         # The answer form keeps its text; only its version follows this change.
         return render_properties(request, changed, panel_notice=notice, refresh_versions=True)
+    typed = {} if answer_sent else typed_answer(request, changed)
+    if typed:
+        # No redirect: the text exists only in this request. As with htmx, its
+        # version follows the change the person has just made.
+        typed["expected_version"] = str(changed.version)
+        form = answer_form(changed, request.user, limits=HelpdeskSettings.load(), typed=typed)
+        return render_page(
+            request,
+            changed,
+            panel_notice=notice,
+            answer_form=form,
+            files_dropped=bool(request.FILES),
+        )
     messages.success(request, notice)
     return redirect("panel:ticket", number=number)
 
@@ -147,12 +190,28 @@ def ticket_page(request: StaffRequest, number: int) -> HttpResponse:
 
 
 def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> str:
-    """Answer, note and assignment as one change; the answer goes first (see below)."""
+    """Note, answer and assignment as one change.
+
+    The note goes first and the assignment travels with the answer, because
+    handing the ticket to somebody else may take it out of this person's view,
+    and the answer mail must name the new assignee.
+    """
     version = data["expected_version"]
     answer_text, note_text = data["answer"].strip(), data["note"].strip()
     files = data["attachments"]
+    reassign = "assignee" in data and data["assignee"] != ticket.assignee
     done = []
     with transaction.atomic():
+        if note_text:
+            message = actions.add_note(
+                actor=request.user,
+                ticket=ticket.number,
+                text=data["note"],
+                attachments=[] if answer_text else files,
+                expected_version=version,
+            )
+            version = message.ticket.version
+            done.append("Note added.")
         if answer_text:
             message = actions.answer(
                 actor=request.user,
@@ -161,28 +220,19 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
                 cc=data["cc"],
                 attachments=files,
                 expected_version=version,
-            )
-            version, files = message.ticket.version, []
-            done.append("Answer sent.")
-        if note_text:
-            message = actions.add_note(
-                actor=request.user,
-                ticket=ticket.number,
-                text=data["note"],
-                attachments=files,
-                expected_version=version,
+                assign_to=data["assignee"] if reassign else None,
             )
             version = message.ticket.version
-            done.append("Note added.")
-        # Assigning last: handing the ticket to somebody else may take it out of
-        # this person's view, and the answer must not be refused for that.
-        if "assignee" in data and data["assignee"] != ticket.assignee:
+            done.append("Answer sent.")
+            reassign = reassign and data["assignee"] is None
+        if reassign:
             actions.assign(
                 actor=request.user,
                 ticket=ticket.number,
                 assignee=data["assignee"],
                 expected_version=version,
             )
+        if "assignee" in data and data["assignee"] != ticket.assignee:
             done.append(f"Assigned to {data['assignee'] or 'nobody'}.")
     return " ".join(done)
 
@@ -212,4 +262,4 @@ def reply(request: StaffRequest, number: int) -> HttpResponse:
     except ValidationError as error:
         add_action_errors(form, error, {"text": "answer"})
         return render_page(request, ticket, 422, answer_form=form)
-    return after_change(request, number, notice)
+    return after_change(request, number, notice, answer_sent=True)

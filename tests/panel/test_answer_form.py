@@ -40,7 +40,9 @@ def test_a_note_alone_is_kept_inside_and_leaves_the_ticket_unanswered(world, as_
 def test_an_answer_and_a_note_are_both_kept(world, as_user, assigned):
     reply(as_user(world.agent), assigned, answer="Done.", note="Took an hour.")
     kinds = list(refreshed(assigned).messages.values_list("kind", flat=True))
-    assert kinds == [MessageKind.CUSTOMER, MessageKind.ANSWER, MessageKind.NOTE]
+    # The note first: a reassignment travels with the answer and may take the
+    # ticket out of the writer's view.
+    assert kinds == [MessageKind.CUSTOMER, MessageKind.NOTE, MessageKind.ANSWER]
 
 
 def test_cc_addresses_go_with_the_answer(world, as_user, assigned):
@@ -195,3 +197,13 @@ def test_a_ticket_of_a_deactivated_assignee_can_still_be_answered(world, as_user
     )
     assert response.status_code == 302
     assert refreshed(ticket).messages.filter(kind=MessageKind.ANSWER).exists()
+
+
+def test_an_answer_that_reassigns_names_the_new_assignee_in_its_history(world, as_user, assigned):
+    client = as_user(world.supervisor)
+    reply(client, assigned, answer="Handing this to billing.", assignee=world.other_agent.pk)
+    ticket = refreshed(assigned)
+    assert ticket.assignee == world.other_agent and ticket.is_answered
+    # One change, one version: the assignment came with the answer.
+    last = set(ticket.events.filter(version=ticket.version).values_list("code", flat=True))
+    assert {"answer", "assignee"} <= last

@@ -40,13 +40,13 @@ def test_statistics_count_this_month_this_week_yesterday_today_and_unassigned(
     assert counts == {"month": 5, "week": 4, "yesterday": 1, "today": 2, "unassigned": 5}
 
 
-def test_statistics_are_one_aggregate_query_whatever_the_number_of_tickets(world):
+def test_statistics_are_two_counting_queries_whatever_the_number_of_tickets(world):
     open_tickets(30, world.support)
     assert world.supervisor.staff is not None  # loads the profile outside the count
     with CaptureQueriesContext(connection) as context:
         lists.statistics(world.supervisor)
-    assert len(context.captured_queries) == 1
-    assert "COUNT" in context.captured_queries[0]["sql"].upper()
+    assert len(context.captured_queries) == 2
+    assert all("COUNT" in query["sql"].upper() for query in context.captured_queries)
 
 
 def test_statistics_count_only_tickets_the_person_may_see(world, received_over_time):
@@ -118,4 +118,4 @@ def test_the_home_page_costs_the_same_queries_for_10_and_200_tickets(world, as_u
     open_tickets(95, world.billing, assignee=user)
     open_tickets(95, world.support)
     many = queries_for(client, "/panel/")
-    assert few == many == {"agent": 6, "supervisor": 9, "admin": 9}[person]
+    assert few == many == {"agent": 7, "supervisor": 10, "admin": 10}[person]

@@ -10,12 +10,12 @@ def ticket(world):
     return world.ticket(queue=world.billing)
 
 
-def change(client, ticket, headers=None, **fields):
+def change(client, ticket, headers=None, expected_version=None, **fields):
     data = {
-        "expected_version": ticket.version,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        **fields,
+        "properties_version": expected_version or ticket.version,
+        "change-status": ticket.status,
+        "change-priority": ticket.priority,
+        **{f"change-{name}": value for name, value in fields.items()},
     }
     return client.post(f"/panel/tickets/{ticket.number}/change/", data, headers=headers or {})
 
@@ -94,7 +94,7 @@ def test_release_returns_the_ticket_to_the_unassigned_list(world, as_user, ticke
     ticket = refreshed(ticket)
     response = as_user(world.supervisor).post(
         f"/panel/tickets/{ticket.number}/release/",
-        {"expected_version": ticket.version},
+        {"properties_version": ticket.version},
         headers=htmx(),
     )
     assert response.status_code == 200
@@ -107,7 +107,7 @@ def test_an_agent_gives_back_their_own_ticket_and_then_no_longer_sees_it(world, 
     ticket = refreshed(ticket)
     response = as_user(world.agent).post(
         f"/panel/tickets/{ticket.number}/release/",
-        {"expected_version": ticket.version},
+        {"properties_version": ticket.version},
         headers=htmx(),
     )
     assert response["HX-Redirect"] == "/panel/"
@@ -116,7 +116,7 @@ def test_an_agent_gives_back_their_own_ticket_and_then_no_longer_sees_it(world, 
 
 def test_close_closes_the_ticket(world, as_user, ticket):
     response = as_user(world.supervisor).post(
-        f"/panel/tickets/{ticket.number}/close/", {"expected_version": ticket.version}
+        f"/panel/tickets/{ticket.number}/close/", {"properties_version": ticket.version}
     )
     assert response.status_code == 302
     assert refreshed(ticket).status == Status.CLOSED
@@ -126,7 +126,7 @@ def test_a_stale_close_is_refused_with_the_reason(world, as_user, ticket):
     seen = ticket.version
     actions.change(actor=world.admin, ticket=ticket, priority=60)
     response = as_user(world.supervisor).post(
-        f"/panel/tickets/{ticket.number}/close/", {"expected_version": seen}, headers=htmx()
+        f"/panel/tickets/{ticket.number}/close/", {"properties_version": seen}, headers=htmx()
     )
     assert response.status_code == 409
     assert "admin changed the priority: 50 → 60" in response.content.decode()
@@ -137,9 +137,9 @@ def test_additional_changes_title_and_requester_e_mail(world, as_user, ticket):
     response = as_user(world.supervisor).post(
         f"/panel/tickets/{ticket.number}/details/",
         {
-            "expected_version": ticket.version,
-            "title": "Новый заголовок",
-            "requester_email": "x@y.example",
+            "properties_version": ticket.version,
+            "details-title": "Новый заголовок",
+            "details-requester_email": "x@y.example",
         },
         headers=htmx(),
     )
@@ -153,7 +153,11 @@ def test_a_stale_additional_change_keeps_the_typed_title(world, as_user, ticket)
     actions.change(actor=world.admin, ticket=ticket, priority=60)
     response = as_user(world.supervisor).post(
         f"/panel/tickets/{ticket.number}/details/",
-        {"expected_version": seen, "title": "My careful title", "requester_email": "a@b.example"},
+        {
+            "properties_version": seen,
+            "details-title": "My careful title",
+            "details-requester_email": "a@b.example",
+        },
         headers=htmx(),
     )
     page = response.content.decode()
@@ -166,7 +170,11 @@ def test_a_stale_additional_change_keeps_the_typed_title(world, as_user, ticket)
 def test_a_bad_requester_address_is_shown_on_its_field(world, as_user, ticket):
     response = as_user(world.supervisor).post(
         f"/panel/tickets/{ticket.number}/details/",
-        {"expected_version": ticket.version, "title": "T", "requester_email": "nope"},
+        {
+            "properties_version": ticket.version,
+            "details-title": "T",
+            "details-requester_email": "nope",
+        },
         headers=htmx(),
     )
     assert response.status_code == 422
@@ -217,18 +225,24 @@ def test_choosing_an_account_that_does_not_exist_changes_nothing(world, as_user,
 PROPERTY_ACTIONS = ["change", "details", "release", "close", "account/choose"]
 
 
+def everything_changed(ticket, account):
+    """A post that every property action would act on, were it allowed."""
+    return {
+        "properties_version": ticket.version,
+        "expected_version": ticket.version,
+        "change-priority": 99,
+        "change-status": "closed",
+        "details-title": "x",
+        "details-requester_email": "x@x.example",
+        "account": account.pk,
+    }
+
+
 @pytest.mark.parametrize("action", PROPERTY_ACTIONS)
 def test_a_customer_may_change_nothing_through_the_panel(world, as_user, ticket, action):
     response = as_user(world.customer_a).post(
         f"/panel/tickets/{ticket.number}/{action}/",
-        {
-            "expected_version": ticket.version,
-            "priority": 99,
-            "status": "closed",
-            "title": "x",
-            "requester_email": "x@x.example",
-            "account": world.account_b.pk,
-        },
+        everything_changed(ticket, world.account_b),
     )
     assert response.status_code == 403
     assert refreshed(ticket).version == ticket.version
@@ -239,14 +253,7 @@ def test_staff_who_may_not_see_the_ticket_get_not_found(world, as_user, ticket, 
     for person in (world.agent, world.other_supervisor):
         response = as_user(person).post(
             f"/panel/tickets/{ticket.number}/{action}/",
-            {
-                "expected_version": ticket.version,
-                "priority": 99,
-                "status": "closed",
-                "title": "x",
-                "requester_email": "x@x.example",
-                "account": world.account_b.pk,
-            },
+            everything_changed(ticket, world.account_b),
         )
         assert response.status_code == 404
     assert refreshed(ticket).version == ticket.version

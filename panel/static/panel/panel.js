@@ -20,3 +20,17 @@ document.addEventListener("htmx:sendError", function () {
   line.textContent = "The server cannot be reached. Your text is still here; try again.";
   flash.replaceChildren(line);
 });
+// The ticket page is one form, so that a change made without JavaScript keeps
+// the answer being typed; its default button is disabled, so Enter in a field
+// presses nothing by itself. Here Enter presses the button of the field's group.
+var ENTER_SUBMITS = ["text", "email", "number", "search", "url", "tel", "password"];
+document.addEventListener("keydown", function (event) {
+  var field = event.target;
+  if (event.key !== "Enter" || event.defaultPrevented || event.isComposing) return;
+  if (!(field instanceof HTMLInputElement) || ENTER_SUBMITS.indexOf(field.type) < 0) return;
+  var group = field.closest("[data-enter-presses]");
+  var button = group && document.getElementById(group.dataset.enterPresses);
+  if (!button) return;
+  event.preventDefault();
+  button.click();
+});
