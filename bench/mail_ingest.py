@@ -91,7 +91,7 @@ def run_child(count: int) -> dict:
     from mail.models import InboundMessage
     from tickets.models import Queue, Ticket
 
-    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="frontdesk-bench-media-")
+    settings.MEDIA_ROOT = os.path.join(os.environ["FRONTDESK_DATA_DIR"], "media")
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         Queue.objects.create(name="Support", is_default=True)
@@ -122,22 +122,22 @@ def run_child(count: int) -> dict:
 
 
 def run_database(name: str, count: int) -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "frontdesk.settings"}
-    workdir = tempfile.mkdtemp(prefix="frontdesk-bench-")
-    env["FRONTDESK_DATA_DIR"] = workdir
-    if name == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-        env["TEST_SQLITE_NAME"] = f"{workdir}/test-bench.sqlite3"
-    else:
-        env["DATABASE_URL"] = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, __file__, "--child", "--count", str(count)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as workdir:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "frontdesk.settings"}
+        env["FRONTDESK_DATA_DIR"] = workdir
+        if name == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+            env["TEST_SQLITE_NAME"] = f"{workdir}/test-bench.sqlite3"
+        else:
+            env["DATABASE_URL"] = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--child", "--count", str(count)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if done.returncode != 0:
         raise SystemExit(f"{name} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -19,6 +19,12 @@ LABELS = {
     "cc": "changed the CC addresses",
     "queue": "moved the ticket to another queue",
     "escalation": "escalated the priority",
+    "bounce": "received a bounce of a mail",
+    "auto_reply": "received an automatic reply",
+    "staff_mail": "received a mail from staff",
+    "auto_mail_capped": "held back an automatic mail (too many to this address)",
+    "mail_from_ticket": "opened this ticket for a reply to another ticket from a sender not on it",
+    "mail_to_new_ticket": "put a reply from a sender not on this ticket into a new ticket",
 }
 
 

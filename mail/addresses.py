@@ -1,0 +1,47 @@
+"""Addresses that are ours, and plain checks on addresses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from tickets.models import HelpdeskSettings, QueueAddress
+
+
+def our_addresses() -> set[str]:
+    """Every address Frontdesk sends from or receives at, lower-cased."""
+    from mail.models import Mailbox
+
+    addresses = {HelpdeskSettings.load().support_address.lower()}
+    addresses.add(str(settings.DEFAULT_FROM_EMAIL).lower())
+    addresses.update(
+        email.lower() for email in QueueAddress.objects.values_list("email", flat=True)
+    )
+    addresses.update(
+        username.lower()
+        for username in Mailbox.objects.values_list("username", flat=True)
+        if "@" in username
+    )
+    return addresses
+
+
+def is_valid(address: str) -> bool:
+    # validate_email refuses CR and LF, so a valid address can never inject a header.
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
+def unique_valid(addresses: list[str], exclude: set[str]) -> list[str]:
+    """Valid addresses in order, without repeats and without any in ``exclude``."""
+    seen = set(exclude)
+    kept = []
+    for address in addresses:
+        key = address.strip().lower()
+        if key and key not in seen and is_valid(key):
+            seen.add(key)
+            kept.append(key)
+    return kept

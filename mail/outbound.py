@@ -1,0 +1,211 @@
+"""Mail Frontdesk sends: answers, new-ticket confirmations, closed notices (S29, S30).
+
+Each mail is three templates in mail/templates/mail/ (subject, text, HTML) and
+one function here that writes it to the outbox. The functions run inside the
+transaction of the action that caused them (receivers of tickets.signals), so
+the mail exists exactly when the change does; a huey task sends it after the
+commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from email.utils import format_datetime, formataddr
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from accounts.models import StaffProfile
+from mail import loop, outbox, tokens
+from mail.addresses import is_valid, our_addresses, unique_valid
+from mail.models import InboundMessage, Outcome, OutgoingKind, OutgoingMail
+from tickets.models import Attachment, HelpdeskSettings, Message, MessageKind, Queue, Ticket
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+_MESSAGE_ID = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
+_PGP_BLOCK = re.compile(r"-----BEGIN PGP MESSAGE-----.*?(-----END PGP MESSAGE-----|\Z)", re.DOTALL)
+_MAX_REFERENCES = 20
+
+
+def clean_header(value: str) -> str:
+    """One line: CR, LF and other controls become spaces, so no header can be injected."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def from_address(queue: Queue) -> str:
+    """The queue's own address, else the main support address, with the queue's name."""
+    address = queue.addresses.order_by("id").values_list("email", flat=True).first()
+    address = address or HelpdeskSettings.load().support_address
+    return formataddr((clean_header(queue.name), address))
+
+
+def queue_answer(ticket: Ticket, message: Message) -> OutgoingMail | None:
+    """A staff answer to the requester and the CCs, threaded, quoting the customer."""
+    ours = our_addresses()
+    to = unique_valid([ticket.requester_email], exclude=ours)
+    if not to:
+        return None
+    previous = (
+        ticket.messages.filter(kind=MessageKind.CUSTOMER, created_at__lte=message.created_at)
+        .exclude(pk=message.pk)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    author = message.author
+    profile = author.staff if author is not None else None
+    assignee = ticket.assignee.staff if ticket.assignee is not None else None
+    context = {
+        "ticket": ticket,
+        "message": message,
+        "assigned_line": _assigned_line(assignee or profile),
+        "signature": profile.signature.strip() if profile is not None else "",
+        "quote": _quote(previous),
+    }
+    return _queue_mail(
+        ticket,
+        OutgoingKind.ANSWER,
+        "answer",
+        context,
+        to=to,
+        cc=unique_valid(list(ticket.cc), exclude=ours | set(to)),
+        in_reply_to=previous.message_id if previous is not None else "",
+        attachments=message.attachments.all(),
+    )
+
+
+def queue_new_ticket_confirmation(ticket: Ticket, message: Message) -> OutgoingMail | None:
+    """The queue's confirmation of a new ticket; nothing when the queue has no text."""
+    response = ticket.queue.new_ticket_response.strip()
+    if not response:
+        return None
+    recipient = _automatic_recipient(ticket)
+    if recipient is None:
+        return None
+    context = {"ticket": ticket, "response": response}
+    return _queue_mail(
+        ticket,
+        OutgoingKind.NEW_TICKET,
+        "new_ticket",
+        context,
+        to=[recipient],
+        in_reply_to=message.message_id,
+    )
+
+
+def queue_closed_notice(ticket: Ticket) -> OutgoingMail | None:
+    """The queue's notice that a ticket was resolved or closed."""
+    response = ticket.queue.closed_ticket_response.strip()
+    if not response:
+        return None
+    recipient = _automatic_recipient(ticket)
+    if recipient is None:
+        return None
+    context = {"ticket": ticket, "response": response, "status": ticket.get_status_display()}
+    first = ticket.messages.filter(kind=MessageKind.CUSTOMER).exclude(message_id="").first()
+    return _queue_mail(
+        ticket,
+        OutgoingKind.CLOSED,
+        "ticket_closed",
+        context,
+        to=[recipient],
+        in_reply_to=first.message_id if first is not None else "",
+    )
+
+
+def _automatic_recipient(ticket: Ticket) -> str | None:
+    """The requester, unless automatic mail must not go to them (RFC 3834, S29)."""
+    recipient = ticket.requester_email.strip().lower()
+    if not is_valid(recipient) or recipient in our_addresses():
+        return None
+    # A ticket opened by automatic mail (a list, a bounce, "no auto-replies please")
+    # never gets automatic mail back, not even when it is closed later.
+    if InboundMessage.objects.filter(
+        ticket=ticket, outcome=Outcome.NEW_TICKET, suppress_auto_response=True
+    ).exists():
+        return None
+    if not loop.may_send_automatic(ticket, recipient):
+        return None
+    return recipient
+
+
+def _assigned_line(profile: StaffProfile | None) -> str:
+    if profile is None:
+        return ""
+    name = profile.display_name
+    if profile.description:
+        return f"Assigned to: {name} ({profile.description})"
+    return f"Assigned to: {name}"
+
+
+def _quote(previous: Message | None) -> dict[str, str] | None:
+    """The customer's last message, quoted; encrypted blocks are never repeated (S35)."""
+    if previous is None:
+        return None
+    text = _PGP_BLOCK.sub("[encrypted information, not quoted]", previous.text).strip()
+    header = f"On {format_datetime(previous.created_at)}, {previous.author_email} wrote:"
+    quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+    return {"header": header, "text": text, "quoted": quoted}
+
+
+def _references(ticket: Ticket, in_reply_to: str) -> list[str]:
+    """Message-IDs of the thread so far, oldest first, the one we answer last."""
+    ids = [
+        *ticket.messages.exclude(message_id="")
+        .order_by("created_at", "id")
+        .values_list("message_id", flat=True),
+        *OutgoingMail.objects.filter(ticket=ticket)
+        .order_by("created_at", "id")
+        .values_list("message_id", flat=True),
+    ]
+    kept = [item for item in ids if _MESSAGE_ID.fullmatch(item) and item != in_reply_to]
+    kept = list(dict.fromkeys(kept))[-(_MAX_REFERENCES - 1) :]
+    if in_reply_to:
+        kept.append(in_reply_to)
+    return kept
+
+
+def _queue_mail(
+    ticket: Ticket,
+    kind: str,
+    template: str,
+    context: dict,
+    *,
+    to: list[str],
+    cc: list[str] | None = None,
+    in_reply_to: str = "",
+    attachments: Iterable[Attachment] = (),
+) -> OutgoingMail:
+    context = {**context, "ticket": ticket}
+    subject = clean_header(render_to_string(f"mail/{template}_subject.txt", context))
+    if not _MESSAGE_ID.fullmatch(in_reply_to):
+        in_reply_to = ""
+    headers = {tokens.LOOP_HEADER: tokens.loop_mark()}
+    if in_reply_to:
+        headers["In-Reply-To"] = f"<{in_reply_to}>"
+    references = _references(ticket, in_reply_to)
+    if references:
+        headers["References"] = " ".join(f"<{item}>" for item in references)
+    if kind != OutgoingKind.ANSWER:
+        # RFC 3834 section 5: mark automatic mail; Exchange honours the second header.
+        headers["Auto-Submitted"] = "auto-replied"
+        headers["X-Auto-Response-Suppress"] = "All"
+    row = OutgoingMail.objects.create(
+        ticket=ticket,
+        kind=kind,
+        from_address=from_address(ticket.queue),
+        to=to,
+        cc=cc or [],
+        subject=subject[:998],
+        headers=headers,
+        text=render_to_string(f"mail/{template}.txt", context),
+        html=render_to_string(f"mail/{template}.html", context),
+        message_id=tokens.make_message_id(ticket.number),
+        recipient=to[0],
+    )
+    files = list(attachments)
+    if files:
+        row.attachments.set(files)
+    # Robust: a broken task queue must not fail the committed action; the sweep sends it.
+    transaction.on_commit(lambda: outbox.enqueue(row.pk), robust=True)
+    return row

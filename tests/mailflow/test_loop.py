@@ -1,0 +1,241 @@
+"""Loop protection (RFC 3834): automatic mail gets no automatic answer (S29)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail as django_mail
+
+from mail import tokens
+from mail.ingest import ingest
+from mail.loop import Kind, classify, strip_internal_headers
+from mail.models import Outcome, OutgoingKind, OutgoingMail
+from mail.parse import parse
+from tests.fixtures_mail import dsn_bounce, make_mail, reply_to
+from tests.mailflow.conftest import SUPPORT
+from tickets import actions
+from tickets.models import Event, MessageKind, Status, Ticket
+
+
+@pytest.fixture
+def confirming(mail_world):
+    """Every queue confirms new tickets and notices closing."""
+    for queue in (mail_world.support, mail_world.billing, mail_world.sales):
+        queue.new_ticket_response = "We got your message."
+        queue.closed_ticket_response = "Your ticket is closed."
+        queue.save()
+    return mail_world
+
+
+@pytest.mark.parametrize(
+    ("headers", "sender", "kind"),
+    [
+        ({"Auto-Submitted": "auto-generated"}, "alice@a.example", Kind.AUTOMATIC),
+        (
+            {"Auto-Submitted": "auto-replied; owner-email=x@a.example"},
+            "a@a.example",
+            Kind.AUTO_REPLY,
+        ),
+        ({"Precedence": "bulk"}, "alice@a.example", Kind.BULK),
+        ({"Precedence": "junk"}, "alice@a.example", Kind.BULK),
+        ({"Precedence": "list"}, "alice@a.example", Kind.LIST),
+        ({"Precedence": "auto_reply"}, "alice@a.example", Kind.AUTO_REPLY),
+        ({"List-Id": "<users.lists.a.example>"}, "alice@a.example", Kind.LIST),
+        ({"List-Unsubscribe": "<mailto:leave@a.example>"}, "alice@a.example", Kind.LIST),
+        ({"X-Autoreply": "yes"}, "alice@a.example", Kind.AUTO_REPLY),
+        ({"Return-Path": "<>"}, "alice@a.example", Kind.BOUNCE),
+        ({}, "MAILER-DAEMON@mx.a.example", Kind.BOUNCE),
+        ({}, "postmaster@a.example", Kind.BOUNCE),
+    ],
+)
+def test_automatic_mail_is_recognised(headers, sender, kind):
+    classification = classify(parse(make_mail(sender=sender, headers=headers)))
+
+    assert classification.kind == kind
+    assert classification.suppress_auto_response
+
+
+def test_a_persons_mail_is_not_automatic():
+    classification = classify(parse(make_mail(headers={"Auto-Submitted": "no"})))
+
+    assert classification.kind == Kind.PERSON
+    assert not classification.suppress_auto_response
+
+
+def test_x_auto_response_suppress_asks_for_no_answer_without_being_automatic():
+    classification = classify(parse(make_mail(headers={"X-Auto-Response-Suppress": "All"})))
+
+    assert classification.kind == Kind.PERSON and classification.suppress_auto_response
+
+
+def test_a_dsn_report_is_a_bounce():
+    assert classify(parse(dsn_bounce("Subject: x"))).kind == Kind.BOUNCE
+
+
+@pytest.mark.django_db
+def test_our_own_loop_header_and_message_id_mean_a_loop(mail_world):
+    looped = make_mail(headers={tokens.LOOP_HEADER: tokens.loop_mark()})
+    ours = make_mail(message_id=f"<{tokens.make_message_id(5)}>")
+
+    assert classify(parse(looped)).kind == Kind.LOOP
+    assert classify(parse(ours)).kind == Kind.LOOP
+
+
+def test_another_installations_loop_header_is_not_ours_and_is_stripped():
+    parsed = parse(make_mail(headers={tokens.LOOP_HEADER: "0123456789abcdef01234567"}))
+
+    assert classify(parsed).kind == Kind.PERSON
+    assert strip_internal_headers(parsed).header(tokens.LOOP_HEADER) == []
+
+
+def test_our_own_mail_coming_back_is_kept_and_goes_no_further(confirming):
+    result = ingest(make_mail(headers={tokens.LOOP_HEADER: tokens.loop_mark()}), "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.LOOP
+    assert not Ticket.objects.exists() and not OutgoingMail.objects.exists()
+
+
+def test_a_person_gets_a_confirmation_of_a_new_ticket(
+    confirming, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(make_mail(), "test")
+
+    assert OutgoingMail.objects.get().kind == OutgoingKind.NEW_TICKET
+    assert django_mail.outbox[0].to == ["alice@a.example"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-generated"},
+        {"Precedence": "list", "List-Id": "<users.lists.a.example>"},
+        {"X-Auto-Response-Suppress": "All"},
+    ],
+)
+def test_automatic_mail_opens_a_ticket_without_a_confirmation(confirming, headers):
+    result = ingest(make_mail(headers=headers), "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.NEW_TICKET
+    assert result.inbound.suppress_auto_response
+    assert not OutgoingMail.objects.exists()
+
+
+def test_a_ticket_from_a_mailing_list_gets_no_closed_notice_either(confirming):
+    ingest(make_mail(headers={"List-Id": "<users.lists.a.example>"}), "test")
+
+    actions.close(actor=confirming.supervisor, ticket=Ticket.objects.get())
+
+    assert not OutgoingMail.objects.exists()
+
+
+def test_mail_from_our_own_address_gets_no_confirmation(confirming):
+    ingest(make_mail(sender=SUPPORT, to="billing@frontdesk.example"), "test")
+
+    assert Ticket.objects.count() == 1
+    assert not OutgoingMail.objects.exists()
+
+
+def test_automatic_mail_to_one_recipient_stops_at_the_cap_and_says_so(confirming, settings):
+    settings.MAIL_AUTO_RESPONSE_LIMIT = 3
+
+    for number in range(5):
+        ingest(make_mail(subject=f"Mail {number}"), "test")
+
+    assert OutgoingMail.objects.filter(recipient="alice@a.example").count() == 3
+    capped = Event.objects.filter(code="auto_mail_capped")
+    assert capped.count() == 2
+    assert capped.all()[0].new.startswith("alice@a.example")
+
+
+def test_answers_by_staff_do_not_count_against_the_cap(confirming, settings):
+    settings.MAIL_AUTO_RESPONSE_LIMIT = 1
+    ticket = confirming.ticket()
+    for number in range(3):
+        actions.answer(actor=confirming.admin, ticket=ticket, text=f"Answer {number}")
+
+    assert OutgoingMail.objects.filter(kind=OutgoingKind.ANSWER).count() == 3
+
+
+def _sent_answer(world) -> tuple[Ticket, OutgoingMail]:
+    ticket = world.ticket()
+    actions.change(actor=world.admin, ticket=ticket, status=Status.ON_HOLD)
+    actions.answer(actor=world.admin, ticket=ticket, text="Try turning it off.")
+    return Ticket.objects.get(pk=ticket.pk), OutgoingMail.objects.get(kind=OutgoingKind.ANSWER)
+
+
+def test_a_bounce_is_attached_to_the_ticket_it_answers_without_reopening_it(mail_world):
+    ticket, answer = _sent_answer(mail_world)
+    status = ticket.status
+    bounce = dsn_bounce(f"Message-ID: <{answer.message_id}>\nSubject: {answer.subject}")
+
+    result = ingest(bounce, "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.ATTACHED
+    assert result.inbound.ticket == ticket
+    ticket.refresh_from_db()
+    assert ticket.status == status and ticket.is_answered
+    note = ticket.messages.order_by("id").reverse()[0]
+    assert note.kind == MessageKind.NOTE
+    assert Event.objects.filter(ticket=ticket, code=Kind.BOUNCE).exists()
+    assert Ticket.objects.count() == 1
+
+
+def test_an_out_of_office_reply_is_attached_without_reopening(mail_world):
+    ticket, answer = _sent_answer(mail_world)
+    auto_reply = reply_to(
+        answer.message_id,
+        subject="Out of office",
+        body="I am away until Monday.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    result = ingest(auto_reply, "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.ATTACHED
+    refreshed = Ticket.objects.get(pk=ticket.pk)
+    assert (refreshed.status, refreshed.is_answered) == (ticket.status, True)
+
+
+def test_a_bounce_that_answers_nothing_of_ours_is_kept_without_a_ticket(mail_world):
+    result = ingest(dsn_bounce("Message-ID: <unknown@elsewhere.example>"), "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.IGNORED
+    assert not Ticket.objects.exists()
+
+
+def test_a_forged_token_in_a_bounce_finds_nothing(mail_world):
+    ticket = mail_world.ticket()
+    forged = f"fd.{ticket.number}.0123456789abcdef.{'1' * 32}@frontdesk.example"
+
+    result = ingest(dsn_bounce(f"Message-ID: <{forged}>"), "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.IGNORED
+
+
+def test_a_strangers_bounce_with_only_a_subject_tag_lands_on_no_ticket(mail_world):
+    ticket = mail_world.ticket()
+    fake = make_mail(
+        sender="mallory@evil.example",
+        subject=f"Undeliverable: [#{ticket.number}]",
+        body="Call this number to restore your mailbox.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    result = ingest(fake, "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.IGNORED
+    assert ticket.messages.count() == 1
+
+
+def test_the_requesters_out_of_office_with_only_a_subject_tag_is_attached(mail_world):
+    ticket = mail_world.ticket()
+    auto_reply = make_mail(
+        subject=f"Automatic reply: Re: Cannot log in [#{ticket.number}]",
+        body="I am away.",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    result = ingest(auto_reply, "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.ATTACHED
+    assert result.inbound.ticket == ticket
