@@ -6,3 +6,6 @@ class FrontdeskConfig(AppConfig):
 
     name = "frontdesk"
     verbose_name = "Frontdesk"
+
+    def ready(self) -> None:
+        from frontdesk import db  # noqa: F401 - connects the SQLite functions

@@ -186,6 +186,10 @@ class AnswerForm(VersionedForm):
         help_text="Only staff see it; a note alone sends nothing and leaves the ticket unanswered.",
     )
     attachments = MultipleFileField(label="Attachments")
+    # The assignee the select showed: only a choice that differs from it is a
+    # reassignment, so a page left open while somebody else reassigned the
+    # ticket does not hand it back when the answer is sent.
+    assignee_shown = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, can_assign: bool, max_attachment_size: int, **kwargs: Any
@@ -209,10 +213,17 @@ class AnswerForm(VersionedForm):
     def clean_attachments(self) -> list:
         return check_sizes(self.cleaned_data["attachments"], self.max_attachment_size)
 
+    def reassignment_wanted(self) -> bool:
+        data = self.cleaned_data
+        if "assignee" not in data:
+            return False
+        chosen = data["assignee"].pk if data["assignee"] is not None else None
+        return chosen != data.get("assignee_shown")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_text = (data.get("answer") or "").strip() or (data.get("note") or "").strip()
-        if not has_text and "assignee" not in self.changed_data and not self.errors:
+        if not has_text and not self.reassignment_wanted() and not self.errors:
             raise ValidationError("Write an answer or an internal note.")
         if data.get("attachments") and not has_text:
             self.add_error("attachments", "Attachments go with an answer or a note.")

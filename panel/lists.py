@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from frontdesk.db import UnicodeLower
 from panel.auth import is_supervising
 from tickets.models import ACTIVE_STATUSES, Ticket
 from tickets.visibility import visible_tickets, visible_unassigned
@@ -128,9 +129,9 @@ def by_requester(user: User, email: str) -> QuerySet[Ticket]:
 
 def by_title_words(user: User, text: str) -> QuerySet[Ticket]:
     """Tickets whose title contains every word, closed ones included (S4)."""
-    tickets = visible_tickets(user)
+    tickets = visible_tickets(user).annotate(title_lower=UnicodeLower("title"))
     for word in text.split()[:MAX_WORDS]:
-        tickets = tickets.filter(title__icontains=word)
+        tickets = tickets.filter(title_lower__contains=word.lower())
     return tickets
 
 

@@ -24,6 +24,7 @@ from tickets.visibility import get_ticket_for, visible_messages, visible_tickets
 def change_form(ticket: Ticket, user: Any, data: QueryDict | None = None) -> ChangeForm:
     initial = {
         "assignee": ticket.assignee_id,
+        "assignee_shown": ticket.assignee_id,
         "status": ticket.status,
         "priority": ticket.priority,
         "is_sticky": ticket.is_sticky,
@@ -73,6 +74,7 @@ def answer_form(
 ) -> AnswerForm:
     initial = {
         "assignee": ticket.assignee_id,
+        "assignee_shown": ticket.assignee_id,
         "cc": ", ".join(ticket.cc),
         "expected_version": ticket.version,
         **(typed or {}),
@@ -87,10 +89,18 @@ def answer_form(
     )
 
 
-def with_version(data: QueryDict, version: int) -> QueryDict:
-    """The person's input against the current version, so sending again works."""
+def with_version(data: QueryDict, ticket: Ticket) -> QueryDict:
+    """The person's input against the current ticket, so sending again works.
+
+    An assignee the person did not choose follows the ticket's current one;
+    one they chose stays their choice.
+    """
     data = data.copy()
-    data["expected_version"] = str(version)
+    data["expected_version"] = str(ticket.version)
+    current = str(ticket.assignee_id or "")
+    if data.get("assignee", "") == data.get("assignee_shown", ""):
+        data["assignee"] = current
+    data["assignee_shown"] = current
     return data
 
 
@@ -199,7 +209,13 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
     version = data["expected_version"]
     answer_text, note_text = data["answer"].strip(), data["note"].strip()
     files = data["attachments"]
-    reassign = "assignee" in data and data["assignee"] != ticket.assignee
+    chosen = data.get("assignee")
+    # Only a choice that differs from what the form showed is a reassignment.
+    reassign = (
+        "assignee" in data
+        and chosen != ticket.assignee
+        and (chosen.pk if chosen else None) != data.get("assignee_shown")
+    )
     done = []
     with transaction.atomic():
         if note_text:
@@ -220,20 +236,20 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
                 cc=data["cc"],
                 attachments=files,
                 expected_version=version,
-                assign_to=data["assignee"] if reassign else None,
+                assign_to=chosen if reassign else None,
             )
             version = message.ticket.version
             done.append("Answer sent.")
-            reassign = reassign and data["assignee"] is None
-        if reassign:
+        if reassign and (chosen is None or not answer_text):
+            # Releasing cannot travel with the answer; it follows it.
             actions.assign(
                 actor=request.user,
                 ticket=ticket.number,
-                assignee=data["assignee"],
+                assignee=chosen,
                 expected_version=version,
             )
-        if "assignee" in data and data["assignee"] != ticket.assignee:
-            done.append(f"Assigned to {data['assignee'] or 'nobody'}.")
+        if reassign:
+            done.append(f"Assigned to {chosen or 'nobody'}.")
     return " ".join(done)
 
 
@@ -249,7 +265,7 @@ def reply(request: StaffRequest, number: int) -> HttpResponse:
         notice = send_reply(request, ticket, form.cleaned_data)
     except actions.Conflict as conflict:
         ticket = get_ticket_for(request.user, number)
-        data = with_version(request.POST, ticket.version)
+        data = with_version(request.POST, ticket)
         form = answer_form(ticket, request.user, data, limits=limits)
         return render_page(
             request,

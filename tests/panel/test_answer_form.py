@@ -14,7 +14,16 @@ def assigned(world):
 
 
 def reply(client, ticket, **fields):
-    data = {"expected_version": ticket.version, "cc": "", "answer": "", "note": "", **fields}
+    # As the page sends it: the assignee the select showed travels along.
+    shown = ticket.assignee_id or ""
+    data = {
+        "expected_version": ticket.version,
+        "assignee_shown": shown,
+        "cc": "",
+        "answer": "",
+        "note": "",
+        **fields,
+    }
     return client.post(f"/panel/tickets/{ticket.number}/reply/", data)
 
 
@@ -207,3 +216,30 @@ def test_an_answer_that_reassigns_names_the_new_assignee_in_its_history(world, a
     # One change, one version: the assignment came with the answer.
     last = set(ticket.events.filter(version=ticket.version).values_list("code", flat=True))
     assert {"answer", "assignee"} <= last
+
+
+def test_an_answer_sent_after_the_same_person_reassigned_does_not_hand_the_ticket_back(
+    world, as_user, assigned
+):
+    # The page showed the agent; the supervisor then reassigned through the
+    # property panel, which refreshed only the answer form's version.
+    client = as_user(world.supervisor)
+    shown_version = assigned.version
+    actions.assign(
+        actor=world.supervisor,
+        ticket=assigned,
+        assignee=world.other_agent,
+        expected_version=shown_version,
+    )
+    moved = refreshed(assigned)
+    response = reply(
+        client,
+        moved,
+        answer="Sent from the page opened earlier.",
+        assignee=world.agent.pk,
+        assignee_shown=world.agent.pk,
+    )
+    assert response.status_code == 302
+    ticket = refreshed(assigned)
+    assert ticket.assignee == world.other_agent
+    assert ticket.messages.filter(kind=MessageKind.ANSWER).exists()

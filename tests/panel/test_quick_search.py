@@ -41,6 +41,15 @@ def test_words_list_tickets_whose_title_contains_all_of_them_closed_ones_too(wor
     assert found(page) == sorted([both.number, closed.number])
 
 
+def test_words_match_titles_in_any_script_whatever_the_case(world, as_user):
+    fax = world.ticket(title="Факс не работает")
+    greek = world.ticket(title="ΠΡΟΒΛΗΜΑ με το email")
+    client = as_user(world.admin)
+    assert found(client.get("/panel/search/", {"q": "факс"}).content.decode()) == [fax.number]
+    assert found(client.get("/panel/search/", {"q": "πρόβλημα"}).content.decode()) == []
+    assert found(client.get("/panel/search/", {"q": "προβλημα"}).content.decode()) == [greek.number]
+
+
 def test_search_finds_only_tickets_the_person_may_see(world, as_user):
     visible = world.ticket(queue=world.billing, title="Invoice wrong")
     world.ticket(queue=world.sales, title="Invoice missing")
