@@ -37,8 +37,11 @@ _EML_POLICY = policy.default.clone(refold_source="none", linesep="\r\n")
 _MIME_TYPES = mimetypes.MimeTypes()  # the built-in table, not this machine's mime.types
 _NAMED_TYPES = {
     "message/delivery-status": "delivery-status.txt",
+    "message/global-delivery-status": "delivery-status.txt",
     "message/disposition-notification": "disposition-notification.txt",
+    "message/global-disposition-notification": "disposition-notification.txt",
     "text/rfc822-headers": "headers.txt",
+    "message/global-headers": "headers.txt",
     "application/pgp-signature": "signature.asc",
     "application/pgp-keys": "key.asc",
     "text/calendar": "invite.ics",
@@ -415,7 +418,7 @@ def _uudecode(encoded: list[str]) -> bytes:
 
 def _unflow(text: str, *, delete_space: bool) -> str:
     """RFC 3676 format=flowed: soft line breaks (a trailing space) joined back."""
-    lines: list[tuple[int, str]] = []  # (quote depth, text)
+    paragraphs: list[tuple[int, list[str]]] = []  # (quote depth, its lines)
     joining = False
     for line in text.split("\n"):
         marks = _QUOTE_MARKS.match(line)
@@ -423,12 +426,15 @@ def _unflow(text: str, *, delete_space: bool) -> str:
         content = line[depth:]
         if content.startswith(" "):
             content = content[1:]  # space-stuffing (RFC 3676 4.4)
-        if joining and lines and depth == lines[-1][0]:
-            lines[-1] = (depth, lines[-1][1] + content)
+        # The signature separator "-- " is the one line whose trailing space is hard.
+        soft = content.endswith(" ") and content != "-- "
+        if soft and delete_space:
+            content = content[:-1]
+        if joining and paragraphs and depth == paragraphs[-1][0]:
+            paragraphs[-1][1].append(content)
         else:
-            lines.append((depth, content))
-        current = lines[-1][1]
-        joining = current.endswith(" ") and current != "-- "
-        if joining and delete_space:
-            lines[-1] = (depth, current[:-1])
-    return "\n".join((">" * depth + " " if depth else "") + content for depth, content in lines)
+            paragraphs.append((depth, [content]))
+        joining = soft
+    return "\n".join(
+        (">" * depth + " " if depth else "") + "".join(lines) for depth, lines in paragraphs
+    )

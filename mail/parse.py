@@ -23,7 +23,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
 from mail import headers
-from mail.body import Attachment, Limits, find_pgp_blocks, read_body
+from mail.body import Attachment, Body, Limits, find_pgp_blocks, read_body
 from mail.html import html_to_text, sanitize_html, strip_tags, too_complex
 from mail.nesting import limit_nesting
 
@@ -137,20 +137,7 @@ def _parse(raw: bytes) -> ParsedMessage:
     from_address, from_name, sender_problems = headers.sender(by_name.get("from", []), hint=hint)
     problems += subject_problems + sender_problems + body.problems
 
-    html, remote_images = "", 0
-    if too_complex(body.html, max_tags=MAX_HTML_TAGS, max_depth=MAX_HTML_DEPTH):
-        problems.append(
-            f"HTML body of more than {MAX_HTML_TAGS} tags or {MAX_HTML_DEPTH} levels "
-            "not displayed; kept as message.html"
-        )
-        content = b'<meta charset="utf-8">\n' + body.html.encode("utf-8")
-        body.attachments.append(Attachment("message.html", "text/html", content))
-        text = body.text if body.text.strip() else strip_tags(body.html)
-    else:
-        html, remote_images = sanitize_html(body.html) if body.html else ("", 0)
-        text = body.text if body.text.strip() else html_to_text(html)
-    if remote_images:
-        problems.append(f"{remote_images} remote images removed from the HTML")
+    html, text, remote_images = _display(body, problems)
     message_ids = headers.message_ids(first("message-id"))
     referenced = html.lower()
     attachments = [
@@ -188,6 +175,22 @@ def _parse(raw: bytes) -> ParsedMessage:
         is_pgp_mime=body.is_pgp_mime,
         remote_images_removed=remote_images,
     )
+
+
+def _display(body: Body, problems: list[str]) -> tuple[str, str, int]:
+    """The sanitised HTML, the text, and how many remote images the HTML lost."""
+    if too_complex(body.html, max_tags=MAX_HTML_TAGS, max_depth=MAX_HTML_DEPTH):
+        problems.append(
+            f"HTML body of more than {MAX_HTML_TAGS} tags or {MAX_HTML_DEPTH} levels "
+            "not displayed; kept as message.html"
+        )
+        content = b'<meta charset="utf-8">\n' + body.html.encode("utf-8")
+        body.attachments.append(Attachment("message.html", "text/html", content))
+        return "", body.text if body.text.strip() else strip_tags(body.html), 0
+    html, remote_images = sanitize_html(body.html) if body.html else ("", 0)
+    if remote_images:
+        problems.append(f"remote images removed from the HTML: {remote_images}")
+    return html, body.text if body.text.strip() else html_to_text(html), remote_images
 
 
 def _read_mime(raw: bytes, cut_type: str, problems: list[str]) -> Message:

@@ -302,7 +302,7 @@ def test_remote_images_are_counted_and_dropped() -> None:
     parsed = parse(message(b"text/html", html))
     assert parsed.remote_images_removed == 2
     assert parsed.html == '<img><img><img src="cid:a">'
-    assert parsed.problems == ["2 remote images removed from the HTML"]
+    assert parsed.problems == ["remote images removed from the HTML: 2"]
 
 
 def test_headers_are_listed_decoded_and_found_case_insensitively() -> None:
