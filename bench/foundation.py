@@ -5,7 +5,8 @@
 Every number is a ratio against a baseline measured in the same run, because
 these machines are shared and noisy:
 
-- list queries (S15 statistics, S17 lists, S16/S18 requester lookup) with
+- the panel's list queries (panel/lists.py: S15 statistics, S17 lists, S16
+  requester lookup) with
   their indexes, against the same queries with the ticket table's indexes
   dropped (in a transaction that is rolled back);
 - the write path (``open_ticket`` + ``answer`` through tickets/actions.py,
@@ -21,7 +22,6 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 
@@ -49,47 +49,18 @@ def timed(function: Callable[[], Any], repeat: int) -> float:
 
 
 def list_queries(supervisor: Any, agent: Any, email: str) -> dict[str, Callable[[], Any]]:
-    """The queries the panel's home page runs, each as a function that runs it."""
-    from django.db.models import Count, Q
-    from django.utils import timezone
+    """The queries the panel's home page and quick search run (panel/lists.py)."""
+    from panel import lists
 
-    from tickets.models import ACTIVE_STATUSES
-    from tickets.visibility import visible_tickets
-
-    now = timezone.now()
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    week = today - timedelta(days=today.weekday())
     return {
-        # Restricted to the period counted, so the creation-time index serves it.
-        "S15 statistics (one aggregate)": lambda: (
-            visible_tickets(supervisor)
-            .filter(created_at__gte=min(today.replace(day=1), week))
-            .aggregate(
-                month=Count("pk", filter=Q(created_at__gte=today.replace(day=1))),
-                week=Count("pk", filter=Q(created_at__gte=week)),
-                yesterday=Count(
-                    "pk", filter=Q(created_at__gte=today - timedelta(days=1), created_at__lt=today)
-                ),
-                today=Count("pk", filter=Q(created_at__gte=today)),
-            )
-        ),
-        "S15 unassigned now": lambda: (
-            visible_tickets(supervisor)
-            .filter(assignee__isnull=True, status__in=ACTIVE_STATUSES)
-            .count()
-        ),
-        "S17 my highest priority (25)": lambda: list(
-            visible_tickets(agent)
-            .filter(assignee=agent, status__in=ACTIVE_STATUSES)
-            .order_by("-priority")[:25]
-        ),
+        "S15 statistics, supervisor": lambda: lists.statistics(supervisor),
+        "S15 statistics, agent": lambda: lists.statistics(agent),
+        "S17 my highest priority (25)": lambda: list(lists.mine(agent).order_by("-priority")[:25]),
         "S17 newest unassigned (25)": lambda: list(
-            visible_tickets(supervisor)
-            .filter(assignee__isnull=True, status__in=ACTIVE_STATUSES)
-            .order_by("-created_at")[:25]
+            lists.unassigned(supervisor).order_by("-created_at")[:25]
         ),
-        "S16 tickets of a requester": lambda: list(
-            visible_tickets(supervisor).filter(requester_email=email).order_by("-created_at")[:10]
+        "S16 tickets of a requester (25)": lambda: list(
+            lists.by_requester(supervisor, email).order_by("-created_at")[:25]
         ),
     }
 

@@ -65,3 +65,8 @@ def is_supervising(user: User) -> bool:
 
 def is_admin(user: User) -> bool:
     return user.staff is not None and user.staff.is_admin
+
+
+def may_retry_mail(user: User, ticket: Ticket) -> bool:
+    """Sending a ticket's failed mail again: supervisors, administrators and its assignee."""
+    return is_supervising(user) or ticket.assignee_id == user.pk

@@ -3,13 +3,16 @@ from django.urls import path, register_converter
 from panel.views import (
     attachments,
     delete,
+    failed_mail,
     helpdesk_settings,
     home,
     lists,
+    mail_overview,
     make,
     mass,
     profile,
     properties,
+    quarantine,
     queues,
     ticket,
 )
@@ -56,6 +59,11 @@ urlpatterns = [
         name="choose_account",
     ),
     path("tickets/<number:number>/delete/", delete.delete_ticket, name="delete"),
+    path(
+        "tickets/<number:number>/mail/<number:pk>/retry/",
+        failed_mail.retry,
+        name="retry_mail",
+    ),
     path("attachments/<number:pk>/", attachments.download, name="attachment"),
     path("profile/", profile.profile, name="profile"),
     path("queues/", queues.queue_list, name="queues"),
@@ -63,4 +71,13 @@ urlpatterns = [
     path("queues/<number:pk>/", queues.edit, name="queue_edit"),
     path("queues/<number:pk>/delete/", queues.delete, name="queue_delete"),
     path("settings/", helpdesk_settings.settings_page, name="settings"),
+    path("mail/", mail_overview.overview, name="mail"),
+    path("mail/quarantine/", quarantine.quarantine_list, name="quarantine"),
+    path("mail/quarantine/<number:pk>/", quarantine.quarantine_entry, name="quarantine_entry"),
+    path("mail/quarantine/<number:pk>/raw/", quarantine.quarantine_raw, name="quarantine_raw"),
+    path(
+        "mail/quarantine/<number:pk>/reprocess/",
+        quarantine.quarantine_reprocess,
+        name="quarantine_reprocess",
+    ),
 ]

@@ -15,13 +15,24 @@ from huey.contrib.djhuey import HUEY
 
 from accounts.models import Account, Contact, Role, StaffProfile, User
 from tickets import actions
-from tickets.models import Queue, Ticket, TicketType
+from tickets.models import HelpdeskSettings, Queue, Ticket, TicketType, forget_settings
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_inline_tasks(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     HUEY.immediate = True
+    # A test's rolled-back settings row must not outlive it in the cache.
+    forget_settings()
+
+
+def set_helpdesk(**values: object) -> HelpdeskSettings:
+    """Change the settings row as an administrator does (through save)."""
+    row = HelpdeskSettings.load()
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    return row
 
 
 def make_staff(email: str, role: str, *queues: Queue, full_name: str = "") -> User:

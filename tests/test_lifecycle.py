@@ -351,3 +351,11 @@ class TestHueyTasks:
         assert "escalate_tickets" in due(datetime(2025, 3, 3, 9, 5))
         assert "auto_close_tickets" not in due(datetime(2025, 3, 3, 9, 5))
         assert not {"escalate_tickets", "auto_close_tickets"} & due(datetime(2025, 3, 3, 9, 7))
+
+
+def test_settings_saved_by_an_administrator_are_read_at_once(db):
+    row = HelpdeskSettings.load()
+    row.auto_close_days = 3
+    assert HelpdeskSettings.load().auto_close_days == 0  # unsaved changes stay private
+    row.save()
+    assert HelpdeskSettings.load().auto_close_days == 3

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import copy
+import time
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -323,7 +327,35 @@ class HelpdeskSettings(models.Model):
     def __str__(self) -> str:
         return "Help desk settings"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        forget_settings()
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        forget_settings()
+        return super().delete(*args, **kwargs)
+
     @classmethod
     def load(cls) -> HelpdeskSettings:
-        settings_row, _ = cls.objects.get_or_create(id=1)
-        return settings_row
+        """The settings row, read at most every few seconds per process.
+
+        One action or one inbound mail asks for it several times; a change an
+        administrator saves reaches this process at once and others within
+        SETTINGS_CACHE_SECONDS.
+        """
+        now = time.monotonic()
+        cached = _settings_cache.get("row")
+        if cached is None or now - cached[0] >= SETTINGS_CACHE_SECONDS:
+            cached = (now, cls.objects.get_or_create(id=1)[0])
+            _settings_cache["row"] = cached
+        # A copy: a caller (a form) may change its row without saving it.
+        return copy.copy(cached[1])
+
+
+SETTINGS_CACHE_SECONDS = 5.0
+_settings_cache: dict[str, tuple[float, HelpdeskSettings]] = {}
+
+
+def forget_settings() -> None:
+    """Drop the cached settings row (after a save, and between tests)."""
+    _settings_cache.clear()

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from panel.auth import StaffRequest, is_supervising, staff_required
+from mail.outbox import failed_mail_for
+from panel.auth import StaffRequest, is_supervising, may_retry_mail, staff_required
 from panel.forms import AnswerForm, ChangeForm, DetailsForm, add_action_errors
 from tickets import actions
 from tickets.models import Attachment, HelpdeskSettings, Ticket
@@ -134,6 +135,8 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
         and (is_supervising(user) or ticket.assignee_id == user.pk),
         "change_form": change_form(ticket, user),
         "details_form": details_form(ticket),
+        "failed_mail": failed_mail_for(ticket),
+        "can_retry_mail": may_retry_mail(user, ticket),
     }
     if "answer_form" not in extra:
         # A refused or conflicting change without JavaScript: the text comes back

@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 
 from accounts.models import StaffProfile, User
 from tests.browser.conftest import screenshot
+from tests.conftest import set_helpdesk
 from tickets import actions
-from tickets.models import HelpdeskSettings, Queue, QueueAddress, Ticket, TicketType
+from tickets.models import Queue, QueueAddress, Ticket, TicketType
 
 PEOPLE = {
     "supervisor": ("Sofia Berger", "Billing lead"),
@@ -64,9 +65,7 @@ def a_realistic_desk(world) -> Ticket:
     name_the_people(world)
     configure_the_queues(world)
     # Answered tickets stay open a week, as on most desks, instead of closing at once.
-    HelpdeskSettings.objects.filter(pk=HelpdeskSettings.load().pk).update(
-        auto_close_days=7, support_address="support@frontdesk.example"
-    )
+    set_helpdesk(auto_close_days=7, support_address="support@frontdesk.example")
     supervisor = User.objects.get(pk=world.supervisor.pk)
     earlier = open_ticket(
         world,

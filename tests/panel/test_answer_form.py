@@ -2,9 +2,10 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.conftest import set_helpdesk
 from tests.panel.helpers import refreshed
 from tickets import actions
-from tickets.models import HelpdeskSettings, MessageKind, Status
+from tickets.models import MessageKind, Status
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_several_attachments_go_with_the_answer(world, as_user, assigned):
 
 
 def test_an_attachment_over_the_size_limit_is_refused_with_a_clear_error(world, as_user, assigned):
-    HelpdeskSettings.objects.filter(id=1).update(max_attachment_size=1024)
+    set_helpdesk(max_attachment_size=1024)
     big = SimpleUploadedFile("huge.log", b"x" * 2048, "text/plain")
     response = reply(as_user(world.agent), assigned, answer="Here it is", attachments=[big])
     page = response.content.decode()

@@ -118,4 +118,5 @@ def test_the_home_page_costs_the_same_queries_for_10_and_200_tickets(world, as_u
     open_tickets(95, world.billing, assignee=user)
     open_tickets(95, world.support)
     many = queries_for(client, "/panel/")
-    assert few == many == {"agent": 7, "supervisor": 10, "admin": 10}[person]
+    # An administrator's pages also ask whether a mailbox keeps failing.
+    assert few == many == {"agent": 7, "supervisor": 10, "admin": 11}[person]

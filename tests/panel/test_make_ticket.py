@@ -1,8 +1,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.conftest import set_helpdesk
 from tickets import signals
-from tickets.models import HelpdeskSettings, MessageKind, TicketType
+from tickets.models import MessageKind, TicketType
 from tickets.visibility import visible_tickets
 
 
@@ -62,7 +63,7 @@ def test_an_unknown_account_is_shown_on_its_field_and_nothing_is_made(world, as_
 
 
 def test_attachments_go_with_the_first_message_within_the_size_limit(world, as_user):
-    HelpdeskSettings.objects.filter(id=1).update(max_attachment_size=10)
+    set_helpdesk(max_attachment_size=10)
     small = SimpleUploadedFile("a.txt", b"tiny", "text/plain")
     as_user(world.admin).post("/panel/tickets/new/", form(world, attachments=[small]))
     ticket = visible_tickets(world.admin).get(title="Migrate my site")

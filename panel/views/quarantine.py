@@ -1,0 +1,94 @@
+"""The quarantine (S31): mail that could not be processed, for administrators to re-run."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from mail.ingest import reprocess
+from mail.models import QuarantinedMessage
+from panel.auth import StaffRequest, admin_required
+from panel.mail_headers import read_headers
+from panel.views.attachments import content_disposition
+from tickets.models import Ticket
+from tickets.visibility import visible_tickets
+
+PAGE_SIZE = 50
+
+
+def ticket_of(user: User, entry: QuarantinedMessage) -> Ticket | None:
+    """The ticket the re-processed message went to, if this person may see it."""
+    if entry.inbound is None or entry.inbound.ticket_id is None:
+        return None
+    return visible_tickets(user).filter(pk=entry.inbound.ticket_id).first()
+
+
+@require_GET
+@admin_required
+def quarantine_list(request: StaffRequest) -> HttpResponse:
+    show_resolved = request.GET.get("show") == "all"
+    entries = QuarantinedMessage.objects.order_by("-created_at", "-id")
+    if not show_resolved:
+        entries = entries.filter(resolved=False)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": [(entry, read_headers(entry.raw)) for entry in page],
+        "show_resolved": show_resolved,
+    }
+    return render(request, "panel/quarantine.html", context)
+
+
+@require_GET
+@admin_required
+def quarantine_entry(request: StaffRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(QuarantinedMessage.objects.select_related("inbound", "queue"), pk=pk)
+    context = {
+        "entry": entry,
+        "headers": read_headers(entry.raw),
+        "ticket": ticket_of(request.user, entry),
+    }
+    return render(request, "panel/quarantine_entry.html", context)
+
+
+@require_GET
+@admin_required
+def quarantine_raw(request: StaffRequest, pk: int) -> FileResponse:
+    entry = get_object_or_404(QuarantinedMessage, pk=pk)
+    try:
+        handle = entry.raw.open("rb")
+    except (OSError, ValueError):
+        raise Http404("The raw message is missing.") from None
+    # message/rfc822 would let a browser render the sender's HTML: plain bytes only.
+    response = FileResponse(handle, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition(f"quarantined-{entry.pk}.eml")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+@admin_required
+def quarantine_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(QuarantinedMessage, pk=pk)
+    if entry.resolved:
+        messages.info(request, "This message was processed already.")
+        return redirect("panel:quarantine_entry", pk=entry.pk)
+    try:
+        result = reprocess(entry)
+    except OSError as unreadable:
+        messages.error(request, f"The raw message could not be read: {unreadable}")
+        return redirect("panel:quarantine_entry", pk=entry.pk)
+    if result.inbound is None:
+        error = result.quarantined.error if result.quarantined else "no error recorded"
+        messages.error(request, f"Still failing: {error}")
+        return redirect("panel:quarantine_entry", pk=entry.pk)
+    ticket = ticket_of(request.user, entry)
+    done = "It had been stored already" if result.duplicate else "Re-processed"
+    where = f" Ticket #{ticket.number}." if ticket else ""
+    messages.success(request, f"{done}: {result.inbound.get_outcome_display()}.{where}")
+    return redirect("panel:quarantine_entry", pk=entry.pk)
