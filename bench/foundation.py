@@ -168,7 +168,9 @@ def main() -> None:
     start = time.perf_counter()
     generate(options.tickets)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As on a database in use: statistics gathered and, on PostgreSQL, the
+        # visibility map set by (auto)vacuum, without which no scan is index-only.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(
         f"# {connection.vendor}, {options.tickets} tickets generated in "
         f"{time.perf_counter() - start:.1f} s\n"

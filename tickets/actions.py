@@ -163,6 +163,18 @@ def _set_assignee(ticket: Ticket, assignee: User | None, changes: list, fields: 
         _set_status(ticket, Status.NEW, changes, fields)
 
 
+def _set_field(
+    ticket: Ticket, field: str, value: Any, changes: list, fields: list, *, code: str = ""
+) -> None:
+    """Set one plain field and note the change, if it is one."""
+    old = getattr(ticket, field)
+    if value == old:
+        return
+    changes.append((code or field, old, value))
+    setattr(ticket, field, value)
+    fields.append(field)
+
+
 def _check_priority(priority: int) -> None:
     if not 1 <= priority <= 99:
         raise ValidationError({"priority": "Priority must be a number from 1 to 99."})
@@ -514,15 +526,11 @@ def change(
         if status not in Status.values:
             raise ValidationError({"status": f"{status!r} is not a status."})
         _set_status(locked, status, changes, fields)
-    if priority is not None and priority != locked.priority:
+    if priority is not None:
         _check_priority(priority)
-        changes.append(("priority", locked.priority, priority))
-        locked.priority = priority
-        fields.append("priority")
-    if is_sticky is not None and is_sticky != locked.is_sticky:
-        changes.append(("sticky", locked.is_sticky, is_sticky))
-        locked.is_sticky = is_sticky
-        fields.append("is_sticky")
+        _set_field(locked, "priority", priority, changes, fields)
+    if is_sticky is not None:
+        _set_field(locked, "is_sticky", is_sticky, changes, fields, code="sticky")
     return _record(locked, actor, changes, fields)
 
 
@@ -540,18 +548,14 @@ def change_details(
     locked = _lock(ticket, actor, expected_version)
     changes: list = []
     fields: list = []
-    if title is not None and title.strip() != locked.title:
+    if title is not None:
         title = title.strip()
         if not title or len(title) > 255:
             raise ValidationError({"title": "A title has 1 to 255 characters."})
-        changes.append(("title", locked.title, title))
-        locked.title = title
-        fields.append("title")
-    if requester_email is not None and requester_email.strip() != locked.requester_email:
+        _set_field(locked, "title", title, changes, fields)
+    if requester_email is not None:
         address = _check_email("requester_email", requester_email)
-        changes.append(("requester_email", locked.requester_email, address))
-        locked.requester_email = address
-        fields.append("requester_email")
+        _set_field(locked, "requester_email", address, changes, fields)
     return _record(locked, actor, changes, fields)
 
 
