@@ -143,6 +143,19 @@ class TestEscalation:
         assert escalate_at(START + 30 * HOUR) == 0
         assert priority_of(ticket) == 50
 
+    def test_a_ticket_on_hold_does_not_rise_and_counts_again_from_its_release(self, escalating):
+        ticket = opened_at(escalating, START)
+        with at(START + HOUR / 2):
+            actions.change(actor=escalating.supervisor, ticket=ticket, status=Status.ON_HOLD)
+        assert escalate_at(START + 10 * HOUR) == 0
+        resumed = START + 10 * HOUR
+        with at(resumed):
+            actions.change(actor=escalating.supervisor, ticket=ticket, status=Status.OPEN)
+        # Not ten steps at once for the time on hold: one interval after resuming.
+        assert escalate_at(resumed + HOUR - timedelta(seconds=1)) == 0
+        assert escalate_at(resumed + HOUR) == 1
+        assert escalations(ticket) == [("50", "60", None)]
+
     def test_it_resumes_counting_after_a_customer_reply(self, escalating):
         ticket = opened_at(escalating, START)
         escalate_at(START + HOUR)

@@ -27,6 +27,7 @@ from tickets import history, signals
 from tickets.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
+    ESCALATING_STATUSES,
     Attachment,
     Event,
     HelpdeskSettings,
@@ -146,6 +147,10 @@ def _set_status(ticket: Ticket, status: str, changes: list, fields: list) -> Non
     elif status not in DONE_STATUSES and ticket.closed_at is not None:
         ticket.closed_at = None
         fields.append("closed_at")
+    if ticket.status == Status.ON_HOLD and ticket.waiting_since is not None:
+        # Escalation paused on hold; it counts again from now, not from before.
+        ticket.escalated_at = timezone.now()
+        fields.append("escalated_at")
     ticket.status = status
     fields.append("status")
 
@@ -662,7 +667,7 @@ def escalate(*, ticket: Ticket | int, expected_version: int, now: datetime) -> T
     start = locked.escalated_at or locked.waiting_since
     if (
         locked.is_answered
-        or locked.status not in ACTIVE_STATUSES
+        or locked.status not in ESCALATING_STATUSES
         or not queue.escalation_step
         or queue.escalation_interval is None
         or start is None

@@ -14,7 +14,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tickets import actions
-from tickets.models import ACTIVE_STATUSES, DONE_STATUSES, Event, HelpdeskSettings, Status, Ticket
+from tickets.models import (
+    ACTIVE_STATUSES,
+    DONE_STATUSES,
+    ESCALATING_STATUSES,
+    Event,
+    HelpdeskSettings,
+    Status,
+    Ticket,
+)
 
 
 def escalate_due(now: datetime | None = None) -> int:
@@ -23,7 +31,7 @@ def escalate_due(now: datetime | None = None) -> int:
     due = (
         Ticket.objects.filter(
             is_answered=False,
-            status__in=ACTIVE_STATUSES,
+            status__in=ESCALATING_STATUSES,
             priority__lt=99,
             waiting_since__isnull=False,
             queue__escalation_step__gt=0,

@@ -24,6 +24,8 @@ class Status(models.TextChoices):
 #: Statuses that keep a ticket in the working lists (S4).
 ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.ON_HOLD, Status.REOPENED)
 DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+#: On hold, staff wait for something on purpose: no escalation (S9), no auto-close.
+ESCALATING_STATUSES = (Status.NEW, Status.OPEN, Status.REOPENED)
 
 
 class TicketType(models.TextChoices):
