@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Account, StaffProfile, User
+from panel.models import DRAFT_MAX_CHARS
 from tickets.models import HelpdeskSettings, Queue, QueueAddress, Status
 
 
@@ -228,6 +229,14 @@ class AnswerForm(VersionedForm):
         if data.get("attachments") and not has_text:
             self.add_error("attachments", "Attachments go with an answer or a note.")
         return data
+
+
+class DraftForm(PanelForm):
+    """The answer form's text as it stands, kept exactly as typed (not stripped)."""
+
+    answer = forms.CharField(required=False, strip=False, max_length=DRAFT_MAX_CHARS)
+    note = forms.CharField(required=False, strip=False, max_length=DRAFT_MAX_CHARS)
+    cc = forms.CharField(required=False, strip=False, max_length=DRAFT_MAX_CHARS)
 
 
 class MakeTicketForm(PanelForm):

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from panel.views import (
     attachments,
     delete,
+    drafts,
     failed_mail,
     helpdesk_settings,
     home,
@@ -47,12 +48,19 @@ urlpatterns = [
     path("tickets/mass/delete/confirmed/", mass.delete, name="mass_delete_confirmed"),
     path("tickets/<number:number>/", ticket.ticket_page, name="ticket"),
     path("tickets/<number:number>/reply/", ticket.reply, name="reply"),
+    path("tickets/<number:number>/draft/", drafts.save, name="save_draft"),
+    path("tickets/<number:number>/draft/discard/", drafts.discard, name="discard_draft"),
     path("tickets/<number:number>/pick-up/", properties.pick_up, name="pick_up"),
     path("tickets/<number:number>/release/", properties.release, name="release"),
     path("tickets/<number:number>/close/", properties.close, name="close"),
     path("tickets/<number:number>/change/", properties.change, name="change"),
     path("tickets/<number:number>/details/", properties.details, name="details"),
     path("tickets/<number:number>/account/", properties.account_search, name="account_search"),
+    path(
+        "tickets/<number:number>/account/search/",
+        properties.start_account_search,
+        name="start_account_search",
+    ),
     path(
         "tickets/<number:number>/account/choose/",
         properties.choose_account,

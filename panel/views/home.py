@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from panel import lists
+from panel import drafts, lists
 from panel.auth import StaffRequest, is_supervising, staff_required
 from panel.forms import staff_users
 
@@ -22,6 +22,7 @@ def home(request: StaffRequest) -> HttpResponse:
         "unassigned_count": counts["unassigned"],
         "tables": [lists.build_table(request, each, user) for each in lists.home_lists(user)],
         "assignees": list(staff_users()) if is_supervising(user) else [],
+        "drafts": drafts.unsent_drafts(user),
     }
     return render(request, "panel/home.html", context)
 

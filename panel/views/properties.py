@@ -3,21 +3,27 @@
 Each answers an htmx request with the property panel alone, so an answer being
 typed on the same page is never touched. Without htmx the answer being typed
 comes with the change (see PropertyForm) and the whole page comes back with it;
-with nothing typed they redirect.
+with nothing typed they redirect. Either way the answer form that came with a
+change is kept as the person's draft first (panel/drafts.py), for the changes
+that take them away from the ticket page.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.models import Account
+from panel import drafts
 from panel.auth import StaffRequest, staff_required
 from panel.forms import PROPERTIES_VERSION, ChooseAccountForm, add_action_errors
 from panel.views.ticket import after_change, change_form, details_form, render_properties
@@ -66,7 +72,7 @@ def pick_up(request: StaffRequest, number: int) -> HttpResponse:
 @require_POST
 @staff_required
 def release(request: StaffRequest, number: int) -> HttpResponse:
-    get_ticket_for(request.user, number)
+    drafts.keep_posted_text(request.user, get_ticket_for(request.user, number), request.POST)
     try:
         actions.release(actor=request.user, ticket=number, expected_version=_version(request))
     except actions.Conflict as conflict:
@@ -77,7 +83,7 @@ def release(request: StaffRequest, number: int) -> HttpResponse:
 @require_POST
 @staff_required
 def close(request: StaffRequest, number: int) -> HttpResponse:
-    get_ticket_for(request.user, number)
+    drafts.keep_posted_text(request.user, get_ticket_for(request.user, number), request.POST)
     try:
         actions.close(actor=request.user, ticket=number, expected_version=_version(request))
     except actions.Conflict as conflict:
@@ -89,6 +95,7 @@ def close(request: StaffRequest, number: int) -> HttpResponse:
 @staff_required
 def change(request: StaffRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
+    drafts.keep_posted_text(request.user, ticket, request.POST)
     version = _version(request)
     form = change_form(ticket, request.user, request.POST)
     if not form.is_valid():
@@ -125,6 +132,7 @@ def change(request: StaffRequest, number: int) -> HttpResponse:
 @staff_required
 def details(request: StaffRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
+    drafts.keep_posted_text(request.user, ticket, request.POST)
     version = _version(request)
     form = details_form(ticket, request.POST)
     if not form.is_valid():
@@ -168,6 +176,18 @@ def account_search(request: StaffRequest, number: int) -> HttpResponse:
     context = {"ticket": ticket, "query": query, "accounts": accounts}
     template = "panel/account_search.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@require_POST
+@staff_required
+def start_account_search(request: StaffRequest, number: int) -> HttpResponse:
+    """The ticket page's search without JavaScript: it leaves the page, so the text is kept."""
+    ticket = get_ticket_for(request.user, number)
+    drafts.keep_posted_text(request.user, ticket, request.POST)
+    query = request.POST.get("q", "").strip()
+    url = reverse("panel:account_search", args=[number])
+    # 303: the search itself is a GET, which Back and Reload repeat harmlessly.
+    return HttpResponseRedirect(f"{url}?{urlencode({'q': query})}", status=303)
 
 
 @require_POST

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from mail.outbox import failed_mail_for
+from panel import drafts
 from panel.auth import StaffRequest, is_supervising, may_retry_mail, staff_required
 from panel.forms import AnswerForm, ChangeForm, DetailsForm, add_action_errors
 from tickets import actions
@@ -142,8 +143,13 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
         # A refused or conflicting change without JavaScript: the text comes back
         # with the version it was typed on, as the person has not sent it yet.
         typed = typed_answer(request, ticket)
-        context["answer_form"] = answer_form(ticket, user, limits=limits, typed=typed)
         context["files_dropped"] = bool(typed and request.FILES)
+        if not typed and not request.htmx:
+            # Text typed earlier and never sent (a closed tab, another page).
+            draft = drafts.draft_for(user, ticket)
+            typed = drafts.as_typed(draft) if draft else {}
+            context["restored_draft"] = draft
+        context["answer_form"] = answer_form(ticket, user, limits=limits, typed=typed)
     context.update(extra)
     return context
 
@@ -260,6 +266,8 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
 @staff_required
 def reply(request: StaffRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
+    # Kept first: a refused or failing send leaves the text saved; success deletes it.
+    drafts.keep_posted_text(request.user, ticket, request.POST)
     limits = HelpdeskSettings.load()
     form = answer_form(ticket, request.user, request.POST, request.FILES, limits=limits)
     if not form.is_valid():
@@ -281,4 +289,5 @@ def reply(request: StaffRequest, number: int) -> HttpResponse:
     except ValidationError as error:
         add_action_errors(form, error, {"text": "answer"})
         return render_page(request, ticket, 422, answer_form=form)
+    drafts.discard(user=request.user, ticket=ticket)
     return after_change(request, number, notice, answer_sent=True)

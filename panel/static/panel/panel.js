@@ -34,3 +34,16 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
   button.click();
 });
+// A form sent the ordinary way leaves the page. An autosave issued after it
+// could arrive after the answer was sent and its draft deleted, and bring the
+// sent text back as a draft; so none is issued from then on.
+var leavingPage = false;
+document.addEventListener("submit", function (event) {
+  if (!event.defaultPrevented) leavingPage = true;
+});
+window.addEventListener("pageshow", function () {
+  leavingPage = false;
+});
+document.addEventListener("htmx:beforeRequest", function (event) {
+  if (leavingPage && event.detail.elt.hasAttribute("data-autosave")) event.preventDefault();
+});

@@ -1,0 +1,47 @@
+"""Drafts of the ticket page's answer form: autosaved, discarded (see panel/drafts.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from panel import drafts
+from panel.auth import StaffRequest, staff_required
+from panel.forms import DraftForm
+from panel.models import DRAFT_MAX_CHARS
+from tickets.visibility import get_ticket_for, visible_tickets
+
+DRAFT_STATUS = "panel/ticket.html#draft-status"
+
+
+@require_POST
+@staff_required
+def save(request: StaffRequest, number: int) -> HttpResponse:
+    """Autosave (htmx): only the small status text beside the form changes."""
+    ticket = get_ticket_for(request.user, number)
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        return render(request, DRAFT_STATUS, {"draft_limit": DRAFT_MAX_CHARS}, status=422)
+    data = form.cleaned_data
+    context: dict[str, object]
+    if drafts.nothing_typed(ticket, **data):
+        context = {"draft_deleted": drafts.discard(user=request.user, ticket=ticket)}
+    else:
+        context = {"draft": drafts.keep(user=request.user, ticket=ticket, **data)}
+    return render(request, DRAFT_STATUS, context)
+
+
+@require_POST
+@staff_required
+def discard(request: StaffRequest, number: int) -> HttpResponse:
+    """Only the person's own draft goes, so it needs no sight of the ticket.
+
+    That lets the home page discard drafts on tickets that left the person's view.
+    """
+    if drafts.discard(user=request.user, ticket=number):
+        messages.success(request, f"Draft of ticket #{number} discarded.")
+    if visible_tickets(request.user).filter(number=number).exists():
+        return redirect("panel:ticket", number=number)
+    return redirect("panel:home")
