@@ -1,3 +1,5 @@
+import re
+
 from tests.panel.helpers import htmx, refreshed
 from tickets import actions
 
@@ -71,3 +73,16 @@ def test_pick_up_needs_a_post(world, as_user):
         as_user(world.supervisor).get(f"/panel/tickets/{ticket.number}/pick-up/").status_code == 405
     )
     assert refreshed(ticket).assignee is None
+
+
+def test_the_my_tickets_list_swapped_in_after_a_pick_up_repeats_no_id_of_the_page(world, as_user):
+    # In the browser the picked-up row keeps its notice cell while the "mine"
+    # list reloads beside it: the reloaded list must not reuse that cell's id.
+    ticket = world.ticket()
+    client = as_user(world.supervisor)
+    notice = client.post(f"/panel/tickets/{ticket.number}/pick-up/", headers=htmx()).content
+    kept = set(re.findall(r'\bid="([^"]+)"', notice.decode()))
+    assert f"pick-up-{ticket.number}" in kept
+    reloaded = client.get("/panel/tickets/mine/", headers=htmx()).content.decode()
+    assert f"#{ticket.number}" in reloaded
+    assert kept.isdisjoint(re.findall(r'\bid="([^"]+)"', reloaded))
