@@ -98,3 +98,19 @@ def duplicate_ids(html: str) -> set[str]:
             duplicates.add(each)
         seen.add(each)
     return duplicates
+
+
+def whole_form(ticket: Ticket, **fields: object) -> dict[str, object]:
+    """What the ticket page's one form posts: the answer form and the property panel."""
+    return {
+        "expected_version": ticket.version,
+        "cc": "",
+        "answer": "",
+        "note": "",
+        "properties_version": ticket.version,
+        "change-status": ticket.status,
+        "change-priority": ticket.priority,
+        "details-title": ticket.title,
+        "details-requester_email": ticket.requester_email,
+        **fields,
+    }

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from panel.models import DRAFT_MAX_CHARS, Draft
-from tests.panel.helpers import htmx, queries_for, refreshed
+from tests.panel.helpers import htmx, queries_for, refreshed, whole_form
 from tickets import actions
 from tickets.models import MessageKind
 
@@ -25,22 +25,6 @@ def ticket(world):
 def autosave(client, ticket, **fields):
     data = {"answer": "", "note": "", "cc": "", **fields}
     return client.post(f"/panel/tickets/{ticket.number}/draft/", data, headers=htmx())
-
-
-def whole_form(ticket, **fields):
-    """What the ticket page's one form posts: the answer form and the property panel."""
-    return {
-        "expected_version": ticket.version,
-        "cc": "",
-        "answer": "",
-        "note": "",
-        "properties_version": ticket.version,
-        "change-status": ticket.status,
-        "change-priority": ticket.priority,
-        "details-title": ticket.title,
-        "details-requester_email": ticket.requester_email,
-        **fields,
-    }
 
 
 def page_of(client, ticket) -> str:

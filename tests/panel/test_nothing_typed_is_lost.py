@@ -7,7 +7,7 @@ URL, so the answer, note and CC arrive with the change and come back in the page
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.panel.helpers import htmx, refreshed
+from tests.panel.helpers import htmx, refreshed, whole_form
 from tickets import actions
 from tickets.models import MessageKind, Status
 
@@ -17,22 +17,6 @@ TYPED = "Dear customer,\nthe <invoice> is on its way — Grüße, Привет"
 @pytest.fixture
 def ticket(world):
     return world.ticket(queue=world.billing)
-
-
-def whole_form(ticket, **fields):
-    """What the ticket page's one form posts: the answer form and the property panel."""
-    return {
-        "expected_version": ticket.version,
-        "cc": "",
-        "answer": "",
-        "note": "",
-        "properties_version": ticket.version,
-        "change-status": ticket.status,
-        "change-priority": ticket.priority,
-        "details-title": ticket.title,
-        "details-requester_email": ticket.requester_email,
-        **fields,
-    }
 
 
 def post(client, ticket, action, headers=None, **fields):
