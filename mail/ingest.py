@@ -27,9 +27,9 @@ from accounts.models import User
 from mail import loop, route
 from mail.addresses import our_addresses, unique_valid
 from mail.models import InboundMessage, Match, Outcome, QuarantinedMessage
-from mail.parse import ParsedAttachment, ParsedMessage, parse
+from mail.parse import ParsedMessage, parse
 from tickets import actions
-from tickets.models import Attachment, HelpdeskSettings, Queue, Ticket, TicketType
+from tickets.models import HelpdeskSettings, Queue, Ticket, TicketType
 from tickets.models import Message as TicketMessage
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def _process(
             _done(inbound, Outcome.STAFF_NOTE, located.match, located.detail, message)
             return
         if role:
-            text, files, kept = _text_and_files(parsed)
+            text, files = _text_and_files(parsed)
             message = actions.customer_reply(
                 actor=None,
                 ticket=located.ticket,
@@ -188,7 +188,6 @@ def _process(
                 message_id=_stored_id(inbound.message_id),
                 attachments=files,
             )
-            _keep_content_ids(message, kept)
             _done(
                 inbound, Outcome.REPLY, located.match, f"{located.detail}, from the {role}", message
             )
@@ -208,7 +207,7 @@ def _open_ticket(
     if not sender:
         raise Unprocessable("The message has no single sender address (From missing or ambiguous).")
     ours = our_addresses()
-    text, files, kept = _text_and_files(parsed)
+    text, files = _text_and_files(parsed)
     ticket = actions.open_ticket(
         actor=None,
         title=_title(parsed.subject),
@@ -225,8 +224,6 @@ def _open_ticket(
         send_confirmation=not classification.suppress_auto_response and sender not in ours,
     )
     message = ticket.messages.first()
-    if message is not None:
-        _keep_content_ids(message, kept)
     if refused is None:
         _done(inbound, Outcome.NEW_TICKET, Match.NEW_TICKET, "", message)
         return
@@ -260,7 +257,7 @@ def _add_system_note(
     code: str,
     author: User | None = None,
 ) -> TicketMessage:
-    text, files, kept = _text_and_files(parsed)
+    text, files = _text_and_files(parsed)
     message = actions.add_system_note(
         ticket=ticket,
         code=code,
@@ -271,7 +268,6 @@ def _add_system_note(
         message_id=_stored_id(inbound.message_id),
         attachments=files,
     )
-    _keep_content_ids(message, kept)
     return message
 
 
@@ -291,13 +287,12 @@ def _stored_id(message_id: str) -> str:
 
 def _text_and_files(
     parsed: ParsedMessage,
-) -> tuple[str, list[ContentFile], list[ParsedAttachment]]:
+) -> tuple[str, list[ContentFile]]:
     """The body, and the attachments within the size limit; the others stay in the raw mail."""
     limit = HelpdeskSettings.load().max_attachment_size
     text = parsed.text if parsed.text.strip() else "(The message has no text.)"
     notes: list[str] = []
     files: list[ContentFile] = []
-    kept: list[ParsedAttachment] = []
     for attachment in parsed.attachments:
         if len(attachment.content) > limit:
             notes.append(
@@ -307,20 +302,11 @@ def _text_and_files(
             continue
         upload = ContentFile(attachment.content, name=attachment.filename or "attachment")
         upload.content_type = attachment.content_type  # type: ignore[attr-defined]
+        upload.content_id = attachment.content_id  # type: ignore[attr-defined]
         files.append(upload)
-        kept.append(attachment)
     if notes:
         text = "\n\n".join([text, *notes])
-    return text, files, kept
-
-
-def _keep_content_ids(message: TicketMessage, kept: list[ParsedAttachment]) -> None:
-    """Inline images keep their Content-ID so the HTML's cid: links find them."""
-    if not any(item.content_id for item in kept):
-        return
-    for stored, item in zip(message.attachments.order_by("id"), kept, strict=False):
-        if item.content_id:
-            Attachment.objects.filter(pk=stored.pk).update(content_id=item.content_id[:255])
+    return text, files
 
 
 def _searchable_text(parsed: ParsedMessage, raw: bytes) -> str:

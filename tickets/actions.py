@@ -243,7 +243,13 @@ def _add_message(
             or "application/octet-stream"
         )
         Attachment.objects.create(
-            message=message, file=upload, filename=name, content_type=content_type, size=size
+            message=message,
+            file=upload,
+            filename=name,
+            content_type=content_type,
+            size=size,
+            # Inline mail images keep their Content-ID so the HTML's cid: links find them.
+            content_id=(getattr(upload, "content_id", "") or "")[:255],
         )
     return message
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from email.message import EmailMessage
 
 import pytest
 from django.core.management import call_command
@@ -105,7 +106,7 @@ def test_quarantine_survives_the_rollback_of_what_ingest_had_written(mail_world,
 
     # The ticket is already written when this runs; the rollback must take it
     # back while the quarantine entry stays.
-    monkeypatch.setattr(ingest_module, "_keep_content_ids", fail_after_the_ticket)
+    monkeypatch.setattr(ingest_module, "_done", fail_after_the_ticket)
 
     result = ingest(make_mail(), "test")
 
@@ -250,3 +251,30 @@ def test_a_reply_from_the_requester_uses_the_customer_reply_action(mail_world):
     ticket.refresh_from_db()
     assert ticket.status == "reopened"
     assert ticket.messages.last().text.strip() == "Again"
+
+
+def test_an_inline_image_keeps_its_content_id_for_the_html_that_shows_it(mail_world):
+    message = EmailMessage()
+    message["From"] = "Alice <alice@a.example>"
+    message["To"] = "support@frontdesk.example"
+    message["Subject"] = "Screenshot"
+    message["Message-ID"] = "<inline-1@a.example>"
+    message.set_content("See the picture.")
+    message.add_alternative('<p>See <img src="cid:shot@a.example"></p>', subtype="html")
+    html = message.get_body(preferencelist=("html",))
+    assert isinstance(html, EmailMessage)
+    html.add_related(
+        b"\x89PNG\r\n\x1a\n", "image", "png", cid="<shot@a.example>", filename="shot.png"
+    )
+
+    ingest(message.as_bytes(), "test")
+
+    stored = Ticket.objects.get().messages.get().attachments.get()
+    assert (stored.filename, stored.content_id) == ("shot.png", "shot@a.example")
+
+
+def test_attachments_without_a_content_id_store_none(mail_world):
+    ingest(make_mail(attachments=[("notes.txt", "text/plain", b"hello")]), "test")
+
+    stored = Ticket.objects.get().messages.get().attachments.get()
+    assert (stored.filename, stored.content_id) == ("notes.txt", "")

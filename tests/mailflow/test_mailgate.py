@@ -63,7 +63,7 @@ def test_a_database_failure_midway_exits_75_with_nothing_half_stored(mail_world,
 
     with monkeypatch.context() as patched:
         # Fails after the inbound row and the ticket were written in the transaction.
-        patched.setattr(ingest_module, "_keep_content_ids", database_gone)
+        patched.setattr(ingest_module, "_done", database_gone)
         assert _mailgate(patched, raw) == 75
     assert _nothing_stored()
 
