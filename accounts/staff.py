@@ -12,6 +12,7 @@ from collections.abc import Collection
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts.actors import Actor, System
 from accounts.models import SUPERVISING_ROLES, Role, StaffProfile, User
 
 
@@ -41,13 +42,15 @@ def ensure_supervisor_remains(
         )
 
 
-def _require_admin(actor: User | None) -> None:
-    if actor is not None and (actor.staff is None or actor.staff.role != Role.ADMIN):
+def _require_admin(actor: Actor) -> None:
+    if isinstance(actor, System):
+        return
+    if not actor.is_active or actor.staff is None or actor.staff.role != Role.ADMIN:
         raise PermissionDenied("Only administrators may change staff accounts.")
 
 
 @transaction.atomic
-def change_role(*, actor: User | None, profile: StaffProfile, role: str) -> StaffProfile:
+def change_role(*, actor: Actor, profile: StaffProfile, role: str) -> StaffProfile:
     _require_admin(actor)
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role."})
@@ -57,7 +60,7 @@ def change_role(*, actor: User | None, profile: StaffProfile, role: str) -> Staf
 
 
 @transaction.atomic
-def deactivate(*, actor: User | None, user: User) -> User:
+def deactivate(*, actor: Actor, user: User) -> User:
     _require_admin(actor)
     user.is_active = False
     user.save()
@@ -65,7 +68,7 @@ def deactivate(*, actor: User | None, user: User) -> User:
 
 
 @transaction.atomic
-def remove_staff(*, actor: User | None, user: User) -> None:
+def remove_staff(*, actor: Actor, user: User) -> None:
     """Delete a staff member's profile; their user stays for the history."""
     _require_admin(actor)
     profile = user.staff

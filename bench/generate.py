@@ -30,7 +30,9 @@ STATUS_WEIGHTS = {
 @transaction.atomic
 def generate(tickets: int, *, seed: int = 1, batch: int = 5000) -> dict[str, object]:
     rng = random.Random(seed)
-    queues = [Queue.objects.create(name=f"Queue {n}", is_default=n == 0) for n in range(5)]
+    # The default queue made by the migrations becomes queue 0.
+    default, _ = Queue.objects.update_or_create(is_default=True, defaults={"name": "Queue 0"})
+    queues = [default, *(Queue.objects.create(name=f"Queue {n}") for n in range(1, 5))]
     staff = []
     for n in range(20):
         role = Role.SUPERVISOR if n < 5 else Role.AGENT

@@ -94,7 +94,8 @@ def run_child(count: int) -> dict:
     settings.MEDIA_ROOT = os.path.join(os.environ["FRONTDESK_DATA_DIR"], "media")
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        Queue.objects.create(name="Support", is_default=True)
+        # Migrations made the default queue already.
+        Queue.objects.get_or_create(is_default=True, defaults={"name": "Support"})
         messages = generate(count)
 
         start = time.perf_counter()
@@ -125,6 +126,8 @@ def run_database(name: str, count: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as workdir:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "frontdesk.settings"}
         env["FRONTDESK_DATA_DIR"] = workdir
+        # Settings make no key (`frontdesk run` does): a throwaway one.
+        env.setdefault("SECRET_KEY", "bench-only-key")
         if name == "sqlite":
             env["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
             env["TEST_SQLITE_NAME"] = f"{workdir}/test-bench.sqlite3"

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import command
 from accounts.models import Account, Contact, Role, StaffProfile, User
 from tickets import actions
 from tickets.models import (
@@ -31,6 +32,8 @@ from tickets.models import (
 from tickets.visibility import can_see
 
 PASSWORD = "demo"  # noqa: S105 - the documented demo password
+# Demo customers write through no real channel: the demo command acts for them.
+DEMO = command("demo")
 
 STAFF = [
     ("admin@demo.example", Role.ADMIN, "Dana Admin", "head of support", ()),
@@ -150,17 +153,21 @@ def _queues() -> dict[str, Queue]:
     ]
     queues = {}
     for name, is_default, step, interval in specs:
-        queue = Queue.objects.create(
-            name=name,
-            is_default=is_default,
-            escalation_step=step,
-            escalation_interval=interval,
-            new_ticket_response=(
+        fields = {
+            "name": name,
+            "escalation_step": step,
+            "escalation_interval": interval,
+            "new_ticket_response": (
                 f"Thank you for writing to {name}. We have received your request "
                 "and will answer soon."
             ),
-            closed_ticket_response="Your ticket was closed. Reply to this mail to reopen it.",
-        )
+            "closed_ticket_response": "Your ticket was closed. Reply to this mail to reopen it.",
+        }
+        if is_default:
+            # A migrated database has its default queue already: the demo takes it over.
+            queue, _ = Queue.objects.update_or_create(is_default=True, defaults=fields)
+        else:
+            queue = Queue.objects.create(**fields)
         QueueAddress.objects.create(queue=queue, email=f"{name.lower()}@demo.example")
         queues[name] = queue
     return queues
@@ -214,7 +221,7 @@ def _ticket(
     title, text = rng.choice(TOPICS[queue_name])
     contact = rng.choice(contacts)
     ticket = actions.open_ticket(
-        actor=None,
+        actor=DEMO,
         title=title,
         requester_email=contact.email,
         text=text,
@@ -251,7 +258,7 @@ def _ticket(
         if fate in ("answered", "resolved", "closed", "reopened", "on_hold"):
             actions.answer(actor=worker, ticket=ticket, text=rng.choice(ANSWERS))
             if rng.random() < 0.5 and fate != "on_hold":
-                actions.customer_reply(actor=None, ticket=ticket, text=rng.choice(FOLLOW_UPS))
+                actions.customer_reply(actor=DEMO, ticket=ticket, text=rng.choice(FOLLOW_UPS))
                 _hand_over(ticket, supervisor, worker)
                 if fate != "reopened":
                     actions.answer(actor=worker, ticket=ticket, text=rng.choice(ANSWERS))
@@ -263,7 +270,7 @@ def _ticket(
             actions.close(actor=worker, ticket=ticket)
         elif fate == "reopened":
             actions.close(actor=worker, ticket=ticket)
-            actions.customer_reply(actor=None, ticket=ticket, text=rng.choice(FOLLOW_UPS))
+            actions.customer_reply(actor=DEMO, ticket=ticket, text=rng.choice(FOLLOW_UPS))
     _move_back_in_time(ticket, index, rng, now)
 
 

@@ -1,29 +1,19 @@
 """Frontdesk settings: every value comes from the environment (see README)."""
 
-import secrets
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 
+from frontdesk import secret_key
 from frontdesk.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Importing the settings writes nothing: the folder is made by what first
+# writes into it (`frontdesk run`, the SQLite backend, the worker queue).
 DATA_DIR = Path(env_str("FRONTDESK_DATA_DIR", str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    # One machine, no configuration: keep a generated key beside the data so
-    # sessions and signed Message-IDs survive restarts.
-    _key_file = DATA_DIR / "secret_key"
-    if _key_file.exists():
-        SECRET_KEY = _key_file.read_text().strip()
-    else:
-        SECRET_KEY = secrets.token_urlsafe(50)
-        _key_file.write_text(SECRET_KEY)
-        _key_file.chmod(0o600)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -80,6 +70,8 @@ def _database(url: str) -> dict[str, Any]:
     parsed = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
     config: dict[str, Any] = dict(parsed)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, plus the database file's folder made on connect.
+        config["ENGINE"] = "frontdesk.sqlite"
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue instead of failing mid-transaction.
         config["OPTIONS"] = {
@@ -100,6 +92,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One machine, no configuration: `frontdesk run` keeps a generated key beside
+# the SQLite data so sessions and signed Message-IDs survive restarts. With any
+# other database every node must share one key, so only the environment counts.
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY and DATABASES["default"]["ENGINE"] == "frontdesk.sqlite":
+    SECRET_KEY = secret_key.read(DATA_DIR)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -116,9 +115,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Filled (and created) by collectstatic in `frontdesk run`.
 STATIC_ROOT = DATA_DIR / "static"
-# WhiteNoise warns about a missing folder; `frontdesk run` fills it.
-STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -166,7 +164,7 @@ if REDIS_URL:
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "frontdesk.sqlite.queue.SqliteHuey",
         "name": "frontdesk",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,

@@ -23,12 +23,14 @@ from django.core.files.storage import Storage
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from accounts.actors import MAIL_GATEWAY
 from accounts.models import User
 from mail import loop, route
 from mail.addresses import our_addresses, unique_valid
 from mail.models import InboundMessage, Match, Outcome, QuarantinedMessage
 from mail.parse import ParsedMessage, parse
 from tickets import actions
+from tickets.files import IncomingFile
 from tickets.models import HelpdeskSettings, Queue, Ticket, TicketType
 from tickets.models import Message as TicketMessage
 
@@ -180,7 +182,7 @@ def _process(
         if role:
             text, files = _text_and_files(parsed)
             message = actions.customer_reply(
-                actor=None,
+                actor=MAIL_GATEWAY,
                 ticket=located.ticket,
                 text=text,
                 author_email=sender,
@@ -209,7 +211,7 @@ def _open_ticket(
     ours = our_addresses()
     text, files = _text_and_files(parsed)
     ticket = actions.open_ticket(
-        actor=None,
+        actor=MAIL_GATEWAY,
         title=_title(parsed.subject),
         requester_email=sender,
         text=text,
@@ -232,10 +234,13 @@ def _open_ticket(
         "requester, a CC or staff"
     )
     actions.record_system_event(
-        ticket=ticket, code="mail_from_ticket", new=f"#{refused.ticket.number}"
+        actor=MAIL_GATEWAY, ticket=ticket, code="mail_from_ticket", new=f"#{refused.ticket.number}"
     )
     actions.record_system_event(
-        ticket=refused.ticket, code="mail_to_new_ticket", new=f"#{ticket.number}"
+        actor=MAIL_GATEWAY,
+        ticket=refused.ticket,
+        code="mail_to_new_ticket",
+        new=f"#{ticket.number}",
     )
     _done(inbound, Outcome.NEW_TICKET, Match.REFUSED, detail[:500], message)
 
@@ -259,6 +264,7 @@ def _add_system_note(
 ) -> TicketMessage:
     text, files = _text_and_files(parsed)
     message = actions.add_system_note(
+        actor=MAIL_GATEWAY,
         ticket=ticket,
         code=code,
         text=text,
@@ -285,14 +291,12 @@ def _stored_id(message_id: str) -> str:
     return message_id if len(message_id) <= _MESSAGE_ID_LENGTH else ""
 
 
-def _text_and_files(
-    parsed: ParsedMessage,
-) -> tuple[str, list[ContentFile]]:
+def _text_and_files(parsed: ParsedMessage) -> tuple[str, list[IncomingFile]]:
     """The body, and the attachments within the size limit; the others stay in the raw mail."""
     limit = HelpdeskSettings.load().max_attachment_size
     text = parsed.text if parsed.text.strip() else "(The message has no text.)"
     notes: list[str] = []
-    files: list[ContentFile] = []
+    files: list[IncomingFile] = []
     for attachment in parsed.attachments:
         if len(attachment.content) > limit:
             notes.append(
@@ -300,10 +304,14 @@ def _text_and_files(
                 "is over the attachment limit; it is kept in the raw message.]"
             )
             continue
-        upload = ContentFile(attachment.content, name=attachment.filename or "attachment")
-        upload.content_type = attachment.content_type  # type: ignore[attr-defined]
-        upload.content_id = attachment.content_id  # type: ignore[attr-defined]
-        files.append(upload)
+        files.append(
+            IncomingFile.from_bytes(
+                attachment.filename,
+                attachment.content,
+                content_type=attachment.content_type,
+                content_id=attachment.content_id,
+            )
+        )
     if notes:
         text = "\n\n".join([text, *notes])
     return text, files

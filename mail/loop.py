@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.actors import MAIL_GATEWAY
 from mail import conf, tokens
 from mail.models import AUTOMATIC_KINDS, OutgoingMail
 from mail.parse import ParsedMessage
@@ -145,6 +146,7 @@ def may_send_automatic(ticket: Ticket | None, recipient: str) -> bool:
         return True
     if ticket is not None:
         actions.record_system_event(
+            actor=MAIL_GATEWAY,
             ticket=ticket,
             code="auto_mail_capped",
             new=f"{recipient}: {sent} automatic mails in {conf.auto_mail_window()} s",

@@ -2,7 +2,7 @@
 
 Each mail is three templates in mail/templates/mail/ (subject, text, HTML) and
 one function here that writes it to the outbox. The functions run inside the
-transaction of the action that caused them (receivers of tickets.signals), so
+transaction of the action that caused them (receivers of tickets.hooks), so
 the mail exists exactly when the change does; a huey task sends it after the
 commit.
 """

@@ -1,4 +1,8 @@
-"""Outgoing mail written in the transaction of the ticket action that causes it (S32)."""
+"""Outgoing mail written in the transaction of the ticket action that causes it (S32).
+
+These listen to tickets/hooks.py, not to the domain signals sent on commit: an
+outbox row commits with its answer or not at all.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,11 @@ from typing import Any
 from django.dispatch import receiver
 
 from mail import outbound
-from tickets import signals
+from tickets import hooks
 from tickets.models import DONE_STATUSES, Message, MessageKind, Ticket
 
 
-@receiver(signals.ticket_opened, dispatch_uid="mail.confirm_new_ticket")
+@receiver(hooks.ticket_opened, dispatch_uid="mail.confirm_new_ticket")
 def confirm_new_ticket(
     sender: Any, *, ticket: Ticket, message: Message, send_confirmation: bool, **kwargs: Any
 ) -> None:
@@ -19,14 +23,14 @@ def confirm_new_ticket(
         outbound.queue_new_ticket_confirmation(ticket, message)
 
 
-@receiver(signals.message_added, dispatch_uid="mail.send_answer")
+@receiver(hooks.message_added, dispatch_uid="mail.send_answer")
 def send_answer(sender: Any, *, ticket: Ticket, message: Message, **kwargs: Any) -> None:
     # Notes and customer messages stay inside; only a staff answer goes out.
     if message.kind == MessageKind.ANSWER:
         outbound.queue_answer(ticket, message)
 
 
-@receiver(signals.status_changed, dispatch_uid="mail.notify_closed")
+@receiver(hooks.status_changed, dispatch_uid="mail.notify_closed")
 def notify_closed(sender: Any, *, ticket: Ticket, old: str, new: str, **kwargs: Any) -> None:
     if new in DONE_STATUSES and old not in DONE_STATUSES:
         outbound.queue_closed_notice(ticket)

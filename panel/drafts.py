@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
 from panel.forms import DraftForm
 from panel.models import Draft
+from tickets import queries
 from tickets.models import Ticket
-from tickets.visibility import visible_tickets
 
 # The home page lists a person's drafts; more than this is a list nobody reads.
 DRAFTS_ON_HOME = 20
@@ -72,11 +71,10 @@ def unsent_drafts(user: User) -> list[Draft]:
     ``can_open`` says whether the ticket page would show it; the others are kept
     so the text can be copied before it is discarded.
     """
-    openable = visible_tickets(user).filter(pk=OuterRef("ticket_id"))
     drafts = (
         Draft.objects.filter(user=user)
         .select_related("ticket")
-        .annotate(can_open=Exists(openable))
+        .annotate(can_open=queries.may_open(user))
         .order_by("can_open", "-updated_at")
     )
     return list(drafts[:DRAFTS_ON_HOME])

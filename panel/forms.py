@@ -7,28 +7,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 
-from accounts.models import Account, StaffProfile, User
+from accounts.models import Account, User
+from accounts.queries import accounts_named, assignable_staff, email_taken, staff_profiles
 from panel.models import DRAFT_MAX_CHARS
-from tickets.models import HelpdeskSettings, Queue, QueueAddress, Status
-
-
-def staff_users(including: int | None = None) -> QuerySet[User]:
-    """Everybody a ticket may be assigned to, and its current assignee.
-
-    A deactivated assignee stays a choice, so a form that leaves the assignee
-    as it is stays valid.
-    """
-    may_be_assigned = Q(is_active=True, staff_profile__isnull=False)
-    if including is not None:
-        may_be_assigned |= Q(pk=including)
-    return (
-        User.objects.filter(may_be_assigned)
-        .select_related("staff_profile")
-        .order_by("staff_profile__full_name", "email")
-    )
+from tickets.files import IncomingFile
+from tickets.models import HelpdeskSettings, Queue, Status
+from tickets.queues import addresses_taken
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -48,14 +34,13 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list:
+    def clean(self, data: Any, initial: Any = None) -> list[IncomingFile]:
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [IncomingFile.from_upload(single(item, initial)) for item in items if item]
 
 
-def check_sizes(files: list, limit: int) -> list:
+def check_sizes(files: list[IncomingFile], limit: int) -> list[IncomingFile]:
     too_big = [upload for upload in files if (upload.size or 0) > limit]
     if too_big:
         raise ValidationError(
@@ -130,14 +115,23 @@ class ChangeForm(PropertyForm):
         label="Sticky",
         help_text="A customer reply keeps the ticket with its assignee.",
     )
+    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), empty_label=None)
 
-    def __init__(self, *args: Any, can_assign: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, can_assign: bool, queues: list[Queue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if can_assign:
             current = self.initial.get("assignee")
-            self.fields["assignee"].queryset = staff_users(current)  # type: ignore[attr-defined]
+            self.fields["assignee"].queryset = assignable_staff(current)  # type: ignore[attr-defined]
         else:
             del self.fields["assignee"]
+        # Only those who may move this ticket see where to (supervisors entitled to its queue).
+        if queues:
+            field = self.fields["queue"]
+            # Checked against these on posting; rendered from the list, with no second query.
+            field.queryset = Queue.objects.filter(pk__in=[queue.pk for queue in queues])  # type: ignore[attr-defined]
+            field.choices = [(queue.pk, queue.name) for queue in queues]  # type: ignore[attr-defined]
+        else:
+            del self.fields["queue"]
 
 
 class DetailsForm(PropertyForm):
@@ -204,7 +198,7 @@ class AnswerForm(VersionedForm):
         )
         if can_assign:
             current = self.initial.get("assignee")
-            self.fields["assignee"].queryset = staff_users(current)  # type: ignore[attr-defined]
+            self.fields["assignee"].queryset = assignable_staff(current)  # type: ignore[attr-defined]
         else:
             del self.fields["assignee"]
 
@@ -264,7 +258,7 @@ class MakeTicketForm(PanelForm):
         text = self.cleaned_data["account"].strip()
         if not text:
             return None
-        matches = list(Account.objects.filter(Q(external_id=text) | Q(name__iexact=text))[:2])
+        matches = accounts_named(text)
         if len(matches) != 1:
             raise ValidationError(
                 "No account has this name or external id."
@@ -297,7 +291,7 @@ class ProfileForm(PanelForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+        if email_taken(email, by_others_than=self.user):
             raise ValidationError("Somebody else signs in with this address.")
         return email
 
@@ -316,7 +310,7 @@ class QueueForm(PanelModelForm):
         help_text="How long an unanswered ticket waits before each step.",
     )
     staff = forms.ModelMultipleChoiceField(
-        queryset=StaffProfile.objects.select_related("user").order_by("full_name"),
+        queryset=staff_profiles(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Staff entitled to this queue",
@@ -370,10 +364,7 @@ class QueueForm(PanelModelForm):
 
     def clean_addresses(self) -> list[str]:
         addresses = [address.lower() for address in parse_addresses(self.cleaned_data["addresses"])]
-        taken = QueueAddress.objects.filter(email__in=addresses)
-        if self.instance.pk:
-            taken = taken.exclude(queue=self.instance)
-        used = [address.email for address in taken]
+        used = addresses_taken(addresses, by_others_than=self.instance)
         if used:
             raise ValidationError(f"Already used by another queue: {', '.join(used)}.")
         return addresses

@@ -43,6 +43,7 @@ urlpatterns = [
     path("tickets/received/<str:period>/", lists.received, name="received"),
     path("tickets/new/", make.make_ticket, name="make_ticket"),
     path("tickets/mass/assign/", mass.assign, name="mass_assign"),
+    path("tickets/mass/move/", mass.move, name="mass_move"),
     path("tickets/mass/close/", mass.close, name="mass_close"),
     path("tickets/mass/delete/", mass.confirm_delete, name="mass_delete"),
     path("tickets/mass/delete/confirmed/", mass.delete, name="mass_delete_confirmed"),

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.conftest import events_of, upload
-from tickets import actions, signals
+from tickets import actions, hooks
 from tickets.models import HelpdeskSettings, MessageKind, Status, Ticket
 
 
@@ -175,12 +175,12 @@ def test_the_answer_is_announced_to_the_mail_side(world):
         heard.append(message.kind)
 
     ticket = world.ticket(world.billing)
-    signals.message_added.connect(receiver)
+    hooks.message_added.connect(receiver)
     try:
         actions.answer(actor=world.supervisor, ticket=ticket, text="Done.")
         actions.add_note(actor=world.supervisor, ticket=ticket, text="Internal.")
     finally:
-        signals.message_added.disconnect(receiver)
+        hooks.message_added.disconnect(receiver)
     assert heard == [MessageKind.ANSWER, MessageKind.NOTE]
 
 

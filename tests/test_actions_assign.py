@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import staff
-from tests.conftest import events_of
+from tests.conftest import SETUP, events_of
 from tickets import actions
 from tickets.models import Status, Ticket
 from tickets.visibility import can_see
@@ -190,9 +190,10 @@ def test_an_agent_may_give_back_their_own_ticket_but_no_one_elses(world):
     assert not can_see(world.agent, mine)
 
 
-def test_the_system_assigns_and_releases_with_nobody_named_in_the_history(world):
+def test_the_system_assigns_and_releases_naming_itself_in_the_history(world):
     ticket = world.ticket(world.sales)
-    actions.assign(actor=None, ticket=ticket, assignee=world.agent)
-    actions.release(actor=None, ticket=ticket)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
+    actions.release(actor=SETUP, ticket=ticket)
     assert fresh(ticket).assignee is None
-    assert set(ticket.events.exclude(code="created").values_list("actor", flat=True)) == {None}
+    events = ticket.events.exclude(code="created")
+    assert set(events.values_list("actor", "system")) == {(None, "command:tests")}

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.conftest import events_of, upload
+from accounts.actors import AUTO_CLOSE
+from tests.conftest import SETUP, events_of, upload
 from tickets import actions
 from tickets.models import Attachment, Event, Message, Status, Ticket
 
@@ -141,19 +142,39 @@ def test_a_customer_may_not_change_the_account(world):
     assert fresh(ticket).account == world.account_a
 
 
-def test_a_supervisor_moves_a_ticket_to_another_queue(world):
+def test_a_supervisor_moves_a_ticket_between_queues_they_are_entitled_to(world):
     ticket = world.ticket(world.billing)
-    actions.move_to_queue(actor=world.supervisor, ticket=ticket, queue=world.sales)
-    assert fresh(ticket).queue == world.sales
-    assert events_of(ticket) == [("queue", "Billing", "Sales")]
-    # Out of the supervisor's queues and not theirs: out of their sight as well.
+    actions.move(actor=world.supervisor, ticket=ticket, queue=world.support)
+    assert fresh(ticket).queue == world.support
+    assert events_of(ticket) == [("queue", "Billing", "Support")]
+    assert ticket.events.get(code="queue").new_ref == world.support.pk
+
+
+def test_a_supervisor_may_not_move_a_ticket_to_a_queue_they_are_not_entitled_to(world):
+    ticket = world.ticket(world.billing)
+    with pytest.raises(PermissionDenied, match="entitled"):
+        actions.move(actor=world.supervisor, ticket=ticket, queue=world.sales)
+    assert (fresh(ticket).queue, fresh(ticket).version) == (world.billing, 1)
+
+
+def test_a_supervisor_may_not_move_their_ticket_out_of_a_queue_they_are_not_entitled_to(world):
+    # Assigned to them, so they see it; its queue is another supervisor's.
+    ticket = world.ticket(world.sales)
+    actions.assign(actor=world.admin, ticket=ticket, assignee=world.supervisor)
     with pytest.raises(PermissionDenied):
-        actions.move_to_queue(actor=world.supervisor, ticket=ticket, queue=world.billing)
+        actions.move(actor=world.supervisor, ticket=ticket, queue=world.billing)
+    assert fresh(ticket).queue == world.sales
+
+
+def test_an_admin_moves_a_ticket_anywhere(world):
+    ticket = world.ticket(world.billing)
+    actions.move(actor=world.admin, ticket=ticket, queue=world.sales, expected_version=1)
+    assert (fresh(ticket).queue, fresh(ticket).version) == (world.sales, 2)
 
 
 def test_moving_to_the_same_queue_changes_nothing(world):
     ticket = world.ticket(world.billing)
-    actions.move_to_queue(actor=None, ticket=ticket, queue=world.billing)
+    actions.move(actor=SETUP, ticket=ticket, queue=world.billing)
     assert fresh(ticket).version == 1
 
 
@@ -162,20 +183,24 @@ def test_agents_and_customers_may_not_move_tickets(world, role):
     ticket = world.ticket(world.billing)
     actions.assign(actor=world.supervisor, ticket=ticket, assignee=world.agent)
     with pytest.raises(PermissionDenied):
-        actions.move_to_queue(actor=getattr(world, role), ticket=ticket, queue=world.sales)
+        actions.move(actor=getattr(world, role), ticket=ticket, queue=world.sales)
     assert fresh(ticket).queue == world.billing
 
 
-@pytest.mark.parametrize("closer", ["supervisor", "customer_a", None])
+@pytest.mark.parametrize("closer", ["supervisor", "customer_a", "auto-close job"])
 def test_staff_the_customer_and_the_system_close_a_ticket(world, closer):
     ticket = world.ticket(world.billing)
-    actor = getattr(world, closer) if closer else None
+    actor = AUTO_CLOSE if closer == "auto-close job" else getattr(world, closer)
     actions.close(actor=actor, ticket=ticket)
     ticket = fresh(ticket)
     assert ticket.status == Status.CLOSED
     assert ticket.closed_at is not None
     assert events_of(ticket) == [("status", "new", "closed")]
-    assert ticket.events.get(version=2).actor == actor
+    event = ticket.events.get(version=2)
+    if actor == AUTO_CLOSE:
+        assert (event.actor, event.system) == (None, "lifecycle:auto-close")
+    else:
+        assert (event.actor, event.system) == (actor, "")
 
 
 def test_closing_a_closed_ticket_changes_nothing(world):
@@ -249,7 +274,8 @@ def test_files_stay_when_the_deletion_is_rolled_back(
         actions.delete_permanently(actor=world.supervisor, ticket=ticket)
     # Until the transaction commits, the file must still be there to roll back to.
     assert Attachment._meta.get_field("file").storage.exists(name)
-    assert len(callbacks) == 1
+    # The files' removal and the domain signal, both waiting for the commit.
+    assert len(callbacks) == 2
 
 
 @pytest.mark.parametrize("role", ["agent", "customer_a", "other_supervisor"])
@@ -262,17 +288,19 @@ def test_only_supervisors_who_see_the_ticket_delete_it(world, role):
     assert Ticket.objects.filter(pk=ticket.pk).exists()
 
 
-def test_the_system_changes_tickets_with_nobody_named_in_the_history(world):
+def test_the_system_changes_tickets_naming_itself_in_the_history(world):
     ticket = world.ticket(world.sales)
-    actions.change(actor=None, ticket=ticket, priority=20)
-    actions.change_details(actor=None, ticket=ticket, title="Renamed by the API")
-    actions.change_account(actor=None, ticket=ticket, account=world.account_b)
-    actions.add_note(actor=None, ticket=ticket, text="Imported from the old system.")
+    actions.change(actor=SETUP, ticket=ticket, priority=20)
+    actions.change_details(actor=SETUP, ticket=ticket, title="Renamed by the API")
+    actions.change_account(actor=SETUP, ticket=ticket, account=world.account_b)
+    actions.add_note(actor=SETUP, ticket=ticket, text="Imported from the old system.")
     ticket = fresh(ticket)
     assert (ticket.priority, ticket.title, ticket.account) == (
         20,
         "Renamed by the API",
         world.account_b,
     )
-    assert set(ticket.events.values_list("actor", flat=True)) == {None}
+    assert set(ticket.events.exclude(code="created").values_list("actor", "system")) == {
+        (None, "command:tests")
+    }
     assert ticket.version == 5

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import staff
+from accounts.actors import MAIL_GATEWAY
 from accounts.models import User
 from tests.conftest import events_of, upload
-from tickets import actions, signals
+from tickets import actions, hooks
 from tickets.models import (
     Attachment,
     HelpdeskSettings,
@@ -21,8 +24,8 @@ from tickets.models import (
 
 
 def open_by_mail(**kw) -> Ticket:
-    fields = {
-        "actor": None,
+    fields: dict[str, Any] = {
+        "actor": MAIL_GATEWAY,
         "title": "Cannot log in",
         "requester_email": "carol@c.example",
         "text": "Please help.",
@@ -126,11 +129,11 @@ def test_it_signals_the_new_ticket_with_the_confirmation_choice(world):
     def receiver(ticket, message, send_confirmation, **kw):
         heard.append((ticket.title, message.text, send_confirmation))
 
-    signals.ticket_opened.connect(receiver)
+    hooks.ticket_opened.connect(receiver)
     try:
         open_by_mail(send_confirmation=False)
     finally:
-        signals.ticket_opened.disconnect(receiver)
+        hooks.ticket_opened.disconnect(receiver)
     assert heard == [("Cannot log in", "Please help.", False)]
 
 

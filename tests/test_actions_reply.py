@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.actors import MAIL_GATEWAY
 from tests.conftest import events_of, upload
 from tickets import actions
 from tickets.models import HelpdeskSettings, Message, MessageKind, MessageSource, Status
@@ -70,7 +71,7 @@ def test_it_reopens_a_done_ticket_on_reply_and_unassigns_it(world, done):
     actions.change(actor=world.supervisor, ticket=ticket, status=done)
     ticket.refresh_from_db()
     assert ticket.closed_at is not None
-    actions.customer_reply(actor=None, ticket=ticket, text="It broke again.")
+    actions.customer_reply(actor=MAIL_GATEWAY, ticket=ticket, text="It broke again.")
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee, ticket.closed_at) == (Status.REOPENED, None, None)
     assert not ticket.is_answered
@@ -92,7 +93,7 @@ def test_a_reply_reopens_a_closed_sticky_ticket_for_its_assignee(world):
 def test_a_reply_by_mail_is_kept_as_mail_from_its_sender(world, media_root):
     ticket = world.ticket()
     message = actions.customer_reply(
-        actor=None,
+        actor=MAIL_GATEWAY,
         ticket=ticket.number,
         text="Forwarding the logs.",
         author_email="colleague@a.example",

@@ -96,6 +96,9 @@ def test_run_migrates_loads_the_demo_and_serves_a_sign_in_page(tmp_path):
         "WEB_CONCURRENCY": "1",
     }
     env.pop("REDIS_URL", None)
+    # No key: run makes one in the data folder, and the server and worker it starts read it.
+    env.pop("SECRET_KEY", None)
+    env.pop("SECRET_KEY_FILE", None)
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "frontdesk.cli", "run", "--demo", "--bind", f"127.0.0.1:{port}"],
         env=env,
@@ -112,6 +115,7 @@ def test_run_migrates_loads_the_demo_and_serves_a_sign_in_page(tmp_path):
     assert server.returncode == 0, output
     assert "admin@demo.example" in output and "Loaded 3 queues" in output
     assert "Huey consumer started" in output, output
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
 def _wait_for(url: str, server: subprocess.Popen) -> str:

@@ -27,7 +27,7 @@ STALE_CALLS = {
     "change_account": lambda w, t, v: actions.change_account(
         actor=w.supervisor, ticket=t, account=w.account_b, expected_version=v
     ),
-    "move_to_queue": lambda w, t, v: actions.move_to_queue(
+    "move": lambda w, t, v: actions.move(
         actor=w.supervisor, ticket=t, queue=w.support, expected_version=v
     ),
     "close": lambda w, t, v: actions.close(actor=w.supervisor, ticket=t, expected_version=v),

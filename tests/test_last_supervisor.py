@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts import staff
 from accounts.models import SUPERVISING_ROLES, Role, StaffProfile, User
 from accounts.staff import LastSupervisorError
+from tests.conftest import SETUP
 
 WHY = "there must always be one who can assign tickets"
 
@@ -30,7 +31,7 @@ def last(request, world) -> User:
     keep = world.supervisor if request.param == Role.SUPERVISOR else world.admin
     for user in (world.supervisor, world.other_supervisor, world.admin):
         if user != keep:
-            staff.change_role(actor=None, profile=user.staff, role=Role.AGENT)
+            staff.change_role(actor=SETUP, profile=user.staff, role=Role.AGENT)
     assert supervising() == {keep.email}
     return User.objects.get(pk=keep.pk)
 
@@ -43,26 +44,26 @@ def assert_refused_because_last(error: LastSupervisorError) -> None:
 class TestThroughStaffFunctions:
     def test_the_last_supervisor_cannot_be_demoted(self, last):
         with pytest.raises(LastSupervisorError) as refused:
-            staff.change_role(actor=None, profile=last.staff, role=Role.AGENT)
+            staff.change_role(actor=SETUP, profile=last.staff, role=Role.AGENT)
         assert_refused_because_last(refused.value)
         assert StaffProfile.objects.get(user=last).role in SUPERVISING_ROLES
 
     def test_the_last_supervisor_cannot_be_deactivated(self, last):
         with pytest.raises(LastSupervisorError) as refused:
-            staff.deactivate(actor=None, user=last)
+            staff.deactivate(actor=SETUP, user=last)
         assert_refused_because_last(refused.value)
         assert User.objects.get(pk=last.pk).is_active
 
     def test_the_last_supervisor_cannot_be_removed_from_staff(self, last):
         with pytest.raises(LastSupervisorError) as refused:
-            staff.remove_staff(actor=None, user=last)
+            staff.remove_staff(actor=SETUP, user=last)
         assert_refused_because_last(refused.value)
         assert StaffProfile.objects.filter(user=last).exists()
 
     def test_an_administrator_may_become_a_supervisor_even_when_last(self, world):
         for user in (world.supervisor, world.other_supervisor):
             staff.change_role(actor=world.admin, profile=user.staff, role=Role.AGENT)
-        staff.change_role(actor=None, profile=world.admin.staff, role=Role.SUPERVISOR)
+        staff.change_role(actor=SETUP, profile=world.admin.staff, role=Role.SUPERVISOR)
         assert supervising() == {world.admin.email}
 
     def test_with_two_supervisors_one_may_go(self, world):
@@ -81,11 +82,11 @@ class TestThroughStaffFunctions:
         staff.deactivate(actor=world.admin, user=world.other_supervisor)
         staff.change_role(actor=world.admin, profile=world.supervisor.staff, role=Role.AGENT)
         with pytest.raises(LastSupervisorError):
-            staff.change_role(actor=None, profile=world.admin.staff, role=Role.AGENT)
+            staff.change_role(actor=SETUP, profile=world.admin.staff, role=Role.AGENT)
 
     def test_promoting_somebody_first_lets_the_last_supervisor_step_down(self, last, world):
-        staff.change_role(actor=None, profile=world.agent.staff, role=Role.SUPERVISOR)
-        staff.change_role(actor=None, profile=last.staff, role=Role.AGENT)
+        staff.change_role(actor=SETUP, profile=world.agent.staff, role=Role.SUPERVISOR)
+        staff.change_role(actor=SETUP, profile=last.staff, role=Role.AGENT)
         assert supervising() == {world.agent.email}
 
     @pytest.mark.parametrize("role", ["supervisor", "agent", "customer_a"])
@@ -137,8 +138,8 @@ class TestThroughTheModels:
         assert supervising() == {world.admin.email}
 
     def test_saving_a_former_supervisor_who_is_inactive_is_allowed(self, last, world):
-        staff.change_role(actor=None, profile=world.agent.staff, role=Role.SUPERVISOR)
-        staff.deactivate(actor=None, user=world.agent)
+        staff.change_role(actor=SETUP, profile=world.agent.staff, role=Role.SUPERVISOR)
+        staff.deactivate(actor=SETUP, user=world.agent)
         agent = User.objects.get(pk=world.agent.pk)
         agent.full_name = "Former Agent"
         agent.save()

@@ -12,6 +12,7 @@ from django.db import connection
 from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskLockedException
 
+from accounts.actors import ESCALATION
 from tickets import actions, lifecycle, tasks
 from tickets.models import HelpdeskSettings, Status, Ticket
 
@@ -39,11 +40,14 @@ def status_of(ticket: Ticket) -> str:
     return Ticket.objects.values_list("status", flat=True).get(pk=ticket.pk)
 
 
+ESC = ESCALATION.code
+
+
 def escalations(ticket: Ticket) -> list[tuple[str, str, object]]:
     return list(
         ticket.events.filter(code="escalation")
         .order_by("version")
-        .values_list("old", "new", "actor")
+        .values_list("old", "new", "system")
     )
 
 
@@ -85,7 +89,7 @@ class TestEscalation:
         assert escalate_at(START + 1.5 * HOUR) == 0
         assert escalate_at(START + 2 * HOUR) == 1
         assert priority_of(ticket) == 70
-        assert escalations(ticket) == [("50", "60", None), ("60", "70", None)]
+        assert escalations(ticket) == [("50", "60", ESC), ("60", "70", ESC)]
 
     def test_each_rise_is_a_new_version_with_its_own_history_line(self, escalating):
         ticket = opened_at(escalating, START)
@@ -102,7 +106,7 @@ class TestEscalation:
     def test_a_late_run_catches_up_missed_steps_in_one_rise(self, escalating):
         ticket = opened_at(escalating, START)
         escalate_at(START + 3 * HOUR + timedelta(minutes=20))
-        assert escalations(ticket) == [("50", "80", None)]
+        assert escalations(ticket) == [("50", "80", ESC)]
         # The next step is due on the original rhythm, not an hour after the late run.
         assert escalate_at(START + 4 * HOUR) == 1
         assert priority_of(ticket) == 90
@@ -120,7 +124,7 @@ class TestEscalation:
         escalate_at(START + 5 * HOUR)
         assert priority_of(ticket) == 99
         assert escalate_at(START + 10 * HOUR) == 0
-        assert escalations(ticket) == [("95", "99", None)]
+        assert escalations(ticket) == [("95", "99", ESC)]
 
     def test_answered_tickets_never_escalate(self, escalating):
         ticket = opened_at(escalating, START)
@@ -154,7 +158,7 @@ class TestEscalation:
         # Not ten steps at once for the time on hold: one interval after resuming.
         assert escalate_at(resumed + HOUR - timedelta(seconds=1)) == 0
         assert escalate_at(resumed + HOUR) == 1
-        assert escalations(ticket) == [("50", "60", None)]
+        assert escalations(ticket) == [("50", "60", ESC)]
 
     def test_it_resumes_counting_after_a_customer_reply(self, escalating):
         ticket = opened_at(escalating, START)
@@ -167,7 +171,7 @@ class TestEscalation:
         # Counting starts at the reply, not at the ticket's first message.
         assert escalate_at(reply + HOUR - timedelta(seconds=1)) == 0
         assert escalate_at(reply + HOUR) == 1
-        assert escalations(ticket) == [("50", "60", None), ("60", "70", None)]
+        assert escalations(ticket) == [("50", "60", ESC), ("60", "70", ESC)]
 
     def test_a_queue_whose_escalation_is_switched_off_stops_rising(self, escalating):
         ticket = opened_at(escalating, START)
@@ -305,7 +309,7 @@ def test_two_escalation_runs_at_once_raise_each_ticket_once(escalating):
     assert all(isinstance(count, int) for count in counts), counts
     assert sum(counts) == len(tickets)
     for ticket in tickets:
-        assert escalations(ticket) == [("50", "60", None)]
+        assert escalations(ticket) == [("50", "60", ESC)]
         assert priority_of(ticket) == 60
 
 

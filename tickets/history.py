@@ -1,8 +1,19 @@
-"""Words for history events: the codes are stable, these labels may change."""
+"""Words for history events: the codes are stable, these labels may change.
+
+Events that name a person, queue or account keep the row's id besides the
+words of the time (``old_ref``/``new_ref``); the history shows the row's
+current name, and the words of the time when the row is gone.
+"""
 
 from __future__ import annotations
 
-from tickets.models import Event, Status
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.apps import apps
+
+from accounts.actors import label_of
+from tickets.models import REFERENCING_CODES, Event, Status
 
 LABELS = {
     "created": "opened the ticket",
@@ -27,14 +38,34 @@ LABELS = {
     "mail_to_new_ticket": "put a reply from a sender not on this ticket into a new ticket",
 }
 
+#: model label -> {id: current name}
+Names = dict[str, dict[int, str]]
+
 
 def actor_name(event: Event) -> str:
+    if event.system:
+        return label_of(event.system)
     if event.actor is None:
-        return "The system"
+        return "A deleted user"
     return event.actor.get_full_name()
 
 
-def describe(event: Event) -> str:
+def current_names(events: Iterable[Event]) -> Names:
+    """The current names of every row the events refer to: one query per kind of row."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        label = REFERENCING_CODES.get(event.code)
+        if label is None:
+            continue
+        wanted[label].update(ref for ref in (event.old_ref, event.new_ref) if ref is not None)
+    names: Names = {}
+    for label, ids in wanted.items():
+        model = apps.get_model(label)
+        names[label] = {row.pk: str(row) for row in model._default_manager.filter(pk__in=ids)}
+    return names
+
+
+def describe(event: Event, names: Names | None = None) -> str:
     """One sentence, e.g. "Ann Lee changed the priority: 50 → 70"."""
     label = LABELS.get(event.code, event.code)
     sentence = f"{actor_name(event)} {label}"
@@ -42,9 +73,19 @@ def describe(event: Event) -> str:
     if event.code == "status":
         # Status events keep the stable value; the label may be reworded.
         old, new = _status_label(old), _status_label(new)
+    elif names is not None and event.code in REFERENCING_CODES:
+        current = names.get(REFERENCING_CODES[event.code], {})
+        old = current.get(event.old_ref, old) if event.old_ref is not None else old
+        new = current.get(event.new_ref, new) if event.new_ref is not None else new
     if old or new:
         sentence += f": {old or '—'} → {new or '—'}"
     return sentence
+
+
+def describe_all(events: Sequence[Event]) -> list[str]:
+    """Each event in words, with current names (load ``actor`` with the events)."""
+    names = current_names(events)
+    return [describe(event, names) for event in events]
 
 
 def _status_label(value: str) -> str:

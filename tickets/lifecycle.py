@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.actors import AUTO_CLOSE
 from tickets import actions
 from tickets.models import (
     ACTIVE_STATUSES,
@@ -75,7 +76,7 @@ def auto_close_due(now: datetime | None = None) -> int:
     closed = 0
     for number, version in due:
         try:
-            actions.close(actor=None, ticket=number, expected_version=version)
+            actions.close(actor=AUTO_CLOSE, ticket=number, expected_version=version)
         except (actions.Conflict, Ticket.DoesNotExist):
             continue  # the customer wrote meanwhile, or another consumer got there first
         closed += 1

@@ -266,10 +266,47 @@ class Attachment(models.Model):
         return self.filename
 
 
+class EventCode(models.TextChoices):
+    """What an event records. Stable codes, constrained in the database; labels
+    for people live in tickets/history.py. A new code needs a migration."""
+
+    CREATED = "created", "Opened"
+    CUSTOMER_MESSAGE = "customer_message", "Customer message"
+    ANSWER = "answer", "Answer"
+    NOTE = "note", "Internal note"
+    STATUS = "status", "Status"
+    PRIORITY = "priority", "Priority"
+    ASSIGNEE = "assignee", "Assignee"
+    STICKY = "sticky", "Sticky"
+    TITLE = "title", "Title"
+    REQUESTER_EMAIL = "requester_email", "Requester e-mail"
+    ACCOUNT = "account", "Account"
+    CC = "cc", "CC addresses"
+    QUEUE = "queue", "Queue"
+    ESCALATION = "escalation", "Escalation"
+    BOUNCE = "bounce", "Bounce"
+    AUTO_REPLY = "auto_reply", "Automatic reply"
+    STAFF_MAIL = "staff_mail", "Mail from staff"
+    AUTO_MAIL_CAPPED = "auto_mail_capped", "Automatic mail held back"
+    MAIL_FROM_TICKET = "mail_from_ticket", "Opened from a reply to another ticket"
+    MAIL_TO_NEW_TICKET = "mail_to_new_ticket", "Reply sent on to a new ticket"
+
+
+#: Codes whose old and new values name a row; the event keeps its id as well.
+REFERENCING_CODES: dict[str, str] = {
+    EventCode.ASSIGNEE: "accounts.User",
+    EventCode.ACCOUNT: "accounts.Account",
+    EventCode.QUEUE: "tickets.Queue",
+    EventCode.CREATED: "tickets.Queue",
+}
+
+
 class Event(models.Model):
     """One line of a ticket's history (S12): who changed what, from what to what."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # A person, or (``system``) the part of the system that acted; never both.
+    # Both empty: a person who has since been deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -277,10 +314,15 @@ class Event(models.Model):
         blank=True,
         related_name="+",
     )
+    system = models.CharField(max_length=100, blank=True)
     # A stable code ("priority", "assignee", ...), never a translated label.
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=40, choices=EventCode.choices)
+    # The words of the time; for a person, queue or account also its id (see
+    # REFERENCING_CODES), so the history shows current names and survives renames.
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)
+    old_ref = models.BigIntegerField(null=True, blank=True)
+    new_ref = models.BigIntegerField(null=True, blank=True)
     # The ticket version this event produced: a stale form lists what came after it.
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -288,6 +330,12 @@ class Event(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "version"], name="event_ticket_version")]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__in=EventCode.values), name="event_code"),
+            models.CheckConstraint(
+                condition=Q(actor__isnull=True) | Q(system=""), name="event_one_actor"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.code}: {self.old} → {self.new}"

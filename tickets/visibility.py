@@ -4,39 +4,60 @@ Staff see tickets in the queues they are entitled to, tickets in the default
 queue and tickets assigned to them; an administrator sees every ticket; a
 plain agent sees only tickets assigned to them. A customer sees the tickets of
 their own account. Anybody else, and anybody deactivated, sees nothing.
+Surfaces read through tickets/queries.py, which starts from here.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
+from accounts.actors import Actor, System
+from accounts.models import Role, StaffProfile, User
 from tickets.models import PUBLIC_KINDS, Attachment, Message, Queue, Ticket
 
+Person = User | AnonymousUser
 
-def visible_tickets(user: Any) -> QuerySet[Ticket]:
+
+def _active(user: Person) -> User | None:
+    if isinstance(user, User) and user.is_active:
+        return user
+    return None
+
+
+def _entitled_queues(staff: StaffProfile) -> QuerySet[Queue]:
+    return Queue.objects.filter(Q(is_default=True) | Q(staff=staff))
+
+
+def visible_tickets(user: Person) -> QuerySet[Ticket]:
     tickets = Ticket.objects.all()
-    if user is None or not user.is_authenticated or not user.is_active:
+    person = _active(user)
+    if person is None:
         return tickets.none()
-    staff = user.staff
+    staff = person.staff
     if staff is not None:
         if staff.role == Role.ADMIN:
             return tickets
         if staff.role == Role.AGENT:
-            return tickets.filter(assignee=user)
+            return tickets.filter(assignee=person)
         # A subquery, not a join: no duplicate rows, and SELECT ... FOR UPDATE
         # stays possible on the result.
-        queues = Queue.objects.filter(Q(is_default=True) | Q(staff=staff)).values("pk")
-        return tickets.filter(Q(queue__in=queues) | Q(assignee=user))
-    contact = user.contact
+        queues = _entitled_queues(staff).values("pk")
+        return tickets.filter(Q(queue__in=queues) | Q(assignee=person))
+    contact = person.contact
     if contact is None:
         return tickets.none()
     return tickets.filter(account_id=contact.account_id)
 
 
-def visible_unassigned(user: Any) -> QuerySet[Ticket]:
+def visible_to_actor(actor: Actor) -> QuerySet[Ticket]:
+    """What an action may lock: a person's visible tickets; for the system, every ticket."""
+    if isinstance(actor, System):
+        return Ticket.objects.all()
+    return visible_tickets(actor)
+
+
+def visible_unassigned(user: Person) -> QuerySet[Ticket]:
     """The unassigned tickets a person sees: ``visible_tickets(user)`` without an assignee.
 
     The same rule, written without the "assigned to them" branch, which an
@@ -44,40 +65,43 @@ def visible_unassigned(user: Any) -> QuerySet[Ticket]:
     unassigned list and count from indexes instead of scanning every ticket.
     tests/test_visibility.py holds the two equal for every role.
     """
-    staff = user.staff if user is not None and user.is_authenticated and user.is_active else None
+    person = _active(user)
+    staff = person.staff if person is not None else None
     if staff is not None and staff.role == Role.SUPERVISOR:
-        queues = Queue.objects.filter(Q(is_default=True) | Q(staff=staff)).values("pk")
+        queues = _entitled_queues(staff).values("pk")
         return Ticket.objects.filter(queue__in=queues, assignee__isnull=True)
     return visible_tickets(user).filter(assignee__isnull=True)
 
 
-def visible_queues(user: Any) -> QuerySet[Queue]:
+def visible_queues(user: Person) -> QuerySet[Queue]:
     """Queues whose unassigned tickets the person sees (supervisors and admins)."""
-    if user is None or not user.is_authenticated or not user.is_active or user.staff is None:
+    person = _active(user)
+    staff = person.staff if person is not None else None
+    if staff is None or staff.role == Role.AGENT:
         return Queue.objects.none()
-    if user.staff.role == Role.ADMIN:
+    if staff.role == Role.ADMIN:
         return Queue.objects.all()
-    if user.staff.role == Role.AGENT:
-        return Queue.objects.none()
-    return Queue.objects.filter(Q(is_default=True) | Q(staff=user.staff)).distinct()
+    return _entitled_queues(staff).distinct()
 
 
-def get_ticket_for(user: Any, number: int) -> Ticket:
+def get_ticket_for(user: Person, number: int) -> Ticket:
     """The ticket if this person may see it; raises Ticket.DoesNotExist otherwise."""
     return visible_tickets(user).select_related("queue", "account", "assignee").get(number=number)
 
 
-def can_see(user: Any, ticket: Ticket) -> bool:
-    return visible_tickets(user).filter(pk=ticket.pk).exists()
+def can_see(user: Person, ticket: Ticket | int) -> bool:
+    number = ticket.number if isinstance(ticket, Ticket) else ticket
+    return visible_tickets(user).filter(number=number).exists()
 
 
-def visible_messages(user: Any) -> QuerySet[Message]:
+def visible_messages(user: Person) -> QuerySet[Message]:
     """Messages of visible tickets; customers never see internal notes."""
     messages = Message.objects.filter(ticket__in=visible_tickets(user).values("pk"))
-    if user is not None and user.is_authenticated and user.staff is None:
+    person = _active(user)
+    if person is not None and person.staff is None:
         messages = messages.filter(kind__in=PUBLIC_KINDS)
     return messages
 
 
-def visible_attachments(user: Any) -> QuerySet[Attachment]:
+def visible_attachments(user: Person) -> QuerySet[Attachment]:
     return Attachment.objects.filter(message__in=visible_messages(user).values("pk"))

@@ -1,15 +1,9 @@
 from django import template
 
 from mail.fetch import failing_mailboxes
-from tickets import history
-from tickets.models import Event, Message
+from tickets.models import Message
 
 register = template.Library()
-
-
-@register.filter
-def describe(event: Event) -> str:
-    return history.describe(event)
 
 
 @register.filter

@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from panel.auth import StaffRequest, staff_required
-from tickets.visibility import visible_attachments
+from tickets import queries
+from tickets.models import Attachment
 
 # Types a browser shows without running anything; everything else is plain bytes.
 SAFE_TYPES = {
@@ -43,7 +43,10 @@ def content_disposition(filename: str) -> str:
 @require_GET
 @staff_required
 def download(request: StaffRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(visible_attachments(request.user), pk=pk)
+    try:
+        attachment = queries.visible_attachment(request.user, pk)
+    except Attachment.DoesNotExist:
+        raise Http404("No such attachment.") from None
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

@@ -11,7 +11,7 @@ from panel import drafts
 from panel.auth import StaffRequest, staff_required
 from panel.forms import DraftForm
 from panel.models import DRAFT_MAX_CHARS
-from tickets.visibility import get_ticket_for, visible_tickets
+from tickets.visibility import can_see, get_ticket_for
 
 DRAFT_STATUS = "panel/ticket.html#draft-status"
 
@@ -42,6 +42,6 @@ def discard(request: StaffRequest, number: int) -> HttpResponse:
     """
     if drafts.discard(user=request.user, ticket=number):
         messages.success(request, f"Draft of ticket #{number} discarded.")
-    if visible_tickets(request.user).filter(number=number).exists():
+    if can_see(request.user, number):
         return redirect("panel:ticket", number=number)
     return redirect("panel:home")

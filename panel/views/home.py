@@ -6,22 +6,24 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.queries import assignable_staff
 from panel import drafts, lists
 from panel.auth import StaffRequest, is_supervising, staff_required
-from panel.forms import staff_users
+from tickets import queries
 
 
 @require_GET
 @staff_required
 def home(request: StaffRequest) -> HttpResponse:
     user = request.user
-    counts = lists.statistics(user)
+    counts = queries.statistics(user)
     statistics = [(lists.PERIODS[name], counts[name], name) for name in lists.PERIODS]
     context = {
         "statistics": statistics,
         "unassigned_count": counts["unassigned"],
         "tables": [lists.build_table(request, each, user) for each in lists.home_lists(user)],
-        "assignees": list(staff_users()) if is_supervising(user) else [],
+        "assignees": list(assignable_staff()) if is_supervising(user) else [],
+        "move_queues": list(queries.queues_for_mass_move(user)) if is_supervising(user) else [],
         "drafts": drafts.unsent_drafts(user),
     }
     return render(request, "panel/home.html", context)

@@ -9,16 +9,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.queries import assignable_staff
 from panel import lists
 from panel.auth import StaffRequest, is_supervising, staff_required, supervisor_required
-from panel.forms import staff_users
-from tickets.visibility import visible_tickets
+from tickets import queries
+from tickets.visibility import can_see
 
 
 def render_list(request: StaffRequest, ticket_list: lists.TicketList, **extra: Any) -> HttpResponse:
     context = {
         "table": lists.build_table(request, ticket_list, request.user),
-        "assignees": list(staff_users()) if is_supervising(request.user) else [],
+        "assignees": list(assignable_staff()) if is_supervising(request.user) else [],
+        "move_queues": list(queries.queues_for_mass_move(request.user))
+        if is_supervising(request.user)
+        else [],
         **extra,
     }
     # Sorting and paging swap the table alone; the same table on the home page too.
@@ -53,9 +57,9 @@ def search(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if not query:
         return render(request, "panel/search.html", {"query": ""})
-    number = lists.ticket_number(query)
+    number = queries.ticket_number(query)
     if number is not None:
-        if visible_tickets(request.user).filter(number=number).exists():
+        if can_see(request.user, number):
             return redirect("panel:ticket", number=number)
         messages.info(request, f"There is no ticket #{number} that you may see.")
     return render_list(request, lists.search_list(request.user, query), query=query)

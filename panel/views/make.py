@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from panel.auth import StaffRequest, staff_required
 from panel.forms import MakeTicketForm, add_action_errors
 from tickets import actions
-from tickets.models import HelpdeskSettings, Queue, TicketType
-from tickets.visibility import visible_tickets
+from tickets.models import HelpdeskSettings, TicketType
+from tickets.queues import default_queue
+from tickets.visibility import can_see
 
 
 @staff_required
@@ -20,7 +21,7 @@ def make_ticket(request: StaffRequest) -> HttpResponse:
     if request.method != "POST":
         initial = {
             "priority": limits.priority_normal,
-            "queue": Queue.objects.filter(is_default=True).first(),
+            "queue": default_queue(),
         }
         form = MakeTicketForm(initial=initial, max_attachment_size=limits.max_attachment_size)
         return render(request, "panel/make_ticket.html", {"form": form})
@@ -46,7 +47,7 @@ def make_ticket(request: StaffRequest) -> HttpResponse:
             add_action_errors(form, error, {"text": "message"})
         else:
             messages.success(request, f"Ticket #{ticket.number} made in {ticket.queue}.")
-            if visible_tickets(request.user).filter(number=ticket.number).exists():
+            if can_see(request.user, ticket):
                 return redirect("panel:ticket", number=ticket.number)
             return redirect("panel:home")
     return render(request, "panel/make_ticket.html", {"form": form}, status=422)

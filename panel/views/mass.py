@@ -1,4 +1,4 @@
-"""Mass Assign, Close and Delete on the tickets checked in a list (S17).
+"""Mass Assign, Move, Close and Delete on the tickets checked in a list (S17, S22).
 
 Each ticket goes through tickets/actions.py on its own, so one refusal does not
 undo the others; the person is told which tickets failed and why.
@@ -16,11 +16,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.queries import assignable_staff
 from panel.auth import StaffRequest, staff_required, supervisor_required
-from panel.forms import staff_users
-from tickets import actions
+from tickets import actions, queries
 from tickets.models import Ticket
-from tickets.visibility import visible_tickets
 
 MAX_SELECTED = 500
 
@@ -60,9 +59,7 @@ def apply_to_each(
     if not numbers:
         messages.error(request, "Select at least one ticket first.")
         return back(request)
-    visible = set(
-        visible_tickets(request.user).filter(number__in=numbers).values_list("number", flat=True)
-    )
+    visible = queries.visible_numbers(request.user, numbers)
     done, failed = [], []
     for number in numbers:
         if number not in visible:
@@ -85,7 +82,7 @@ def apply_to_each(
 @supervisor_required
 def assign(request: StaffRequest) -> HttpResponse:
     chosen = request.POST.get("assignee", "")
-    assignee = staff_users().filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    assignee = assignable_staff().filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if assignee is None:
         messages.error(request, "Choose whom to assign the tickets to.")
         return back(request)
@@ -93,6 +90,22 @@ def assign(request: StaffRequest) -> HttpResponse:
         request,
         f"Assigned to {assignee.get_full_name()}",
         lambda number: actions.assign(actor=request.user, ticket=number, assignee=assignee),
+    )
+
+
+@require_POST
+@supervisor_required
+def move(request: StaffRequest) -> HttpResponse:
+    chosen = request.POST.get("queue", "")
+    queues = queries.queues_for_mass_move(request.user)
+    queue = queues.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if queue is None:
+        messages.error(request, "Choose the queue to move the tickets to.")
+        return back(request)
+    return apply_to_each(
+        request,
+        f"Moved to {queue.name}",
+        lambda number: actions.move(actor=request.user, ticket=number, queue=queue),
     )
 
 
@@ -111,7 +124,7 @@ def confirm_delete(request: StaffRequest) -> HttpResponse:
     if not numbers:
         messages.error(request, "Select at least one ticket first.")
         return back(request)
-    tickets = visible_tickets(request.user).filter(number__in=numbers).order_by("number")
+    tickets = queries.visible_by_numbers(request.user, numbers)
     context = {"tickets": tickets, "next": safe_next(request)}
     return render(request, "panel/mass_delete.html", context)
 

@@ -15,14 +15,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from accounts.models import Account
+from accounts.queries import search_accounts
 from panel import drafts
 from panel.auth import StaffRequest, staff_required
 from panel.forms import PROPERTIES_VERSION, ChooseAccountForm, add_action_errors
@@ -111,6 +110,13 @@ def change(request: StaffRequest, number: int) -> HttpResponse:
                 priority=data["priority"],
                 is_sticky=data["is_sticky"],
             )
+            if data.get("queue") is not None and data["queue"].pk != changed.queue_id:
+                changed = actions.move(
+                    actor=request.user,
+                    ticket=number,
+                    queue=data["queue"],
+                    expected_version=changed.version,
+                )
             # Assigning last, as it may take the ticket out of this person's view.
             if "assignee" in data and data["assignee"] != changed.assignee:
                 actions.assign(
@@ -162,17 +168,7 @@ ACCOUNT_RESULTS = 20
 def account_search(request: StaffRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     query = request.GET.get("q", "").strip()
-    accounts = Account.objects.none()
-    if query:
-        accounts = (
-            Account.objects.filter(
-                Q(name__icontains=query)
-                | Q(external_id__iexact=query)
-                | Q(contacts__email__icontains=query)
-            )
-            .distinct()
-            .order_by("name")[:ACCOUNT_RESULTS]
-        )
+    accounts = search_accounts(query, ACCOUNT_RESULTS)
     context = {"ticket": ticket, "query": query, "accounts": accounts}
     template = "panel/account_search.html"
     return render(request, f"{template}#results" if request.htmx else template, context)

@@ -14,8 +14,8 @@ from mail.models import QuarantinedMessage
 from panel.auth import StaffRequest, admin_required
 from panel.mail_headers import read_headers
 from panel.views.attachments import content_disposition
+from tickets import queries
 from tickets.models import Ticket
-from tickets.visibility import visible_tickets
 
 PAGE_SIZE = 50
 
@@ -24,7 +24,7 @@ def ticket_of(user: User, entry: QuarantinedMessage) -> Ticket | None:
     """The ticket the re-processed message went to, if this person may see it."""
     if entry.inbound is None or entry.inbound.ticket_id is None:
         return None
-    return visible_tickets(user).filter(pk=entry.inbound.ticket_id).first()
+    return queries.find(user, entry.inbound.ticket_id)
 
 
 @require_GET

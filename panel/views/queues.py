@@ -10,23 +10,30 @@ from django.views.decorators.http import require_GET
 
 from panel.auth import StaffRequest, admin_required, staff_required
 from panel.forms import DeleteQueueForm, QueueForm
-from panel.queues import check_deletable, delete_queue, save_queue
+from tickets import queries
 from tickets.models import Queue
-from tickets.visibility import visible_tickets
+from tickets.queues import check_deletable, configured_queues, delete_queue, save_queue
 
 
 @require_GET
 @staff_required
 def queue_list(request: StaffRequest) -> HttpResponse:
-    queues = Queue.objects.prefetch_related("addresses", "staff__user")
-    return render(request, "panel/queues.html", {"queues": queues})
+    return render(request, "panel/queues.html", {"queues": configured_queues()})
 
 
 def _edit(request: StaffRequest, queue: Queue) -> HttpResponse:
     form = QueueForm(request.POST or None, instance=queue)
     if request.method == "POST":
         if form.is_valid():
-            saved = save_queue(form)
+            data = form.cleaned_data
+            saved = save_queue(
+                actor=request.user,
+                queue=form.save(commit=False),
+                addresses=data["addresses"],
+                staff=data["staff"],
+                is_default=data["is_default"],
+                escalation_minutes=data.get("escalation_minutes"),
+            )
             messages.success(request, f"Queue {saved.name} saved.")
             return redirect("panel:queues")
         return render(request, "panel/queue_form.html", {"form": form, "queue": queue}, status=422)
@@ -50,7 +57,7 @@ def delete(request: StaffRequest, pk: int) -> HttpResponse:
     context = {
         "queue": queue,
         "form": form,
-        "ticket_count": visible_tickets(request.user).filter(queue=queue).count(),
+        "ticket_count": queries.count_in_queue(request.user, queue),
     }
     try:
         check_deletable(queue)

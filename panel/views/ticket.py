@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -18,9 +19,9 @@ from mail.outbox import failed_mail_for
 from panel import drafts
 from panel.auth import StaffRequest, is_supervising, may_retry_mail, staff_required
 from panel.forms import AnswerForm, ChangeForm, DetailsForm, add_action_errors
-from tickets import actions
-from tickets.models import Attachment, HelpdeskSettings, Ticket
-from tickets.visibility import get_ticket_for, visible_messages, visible_tickets
+from tickets import actions, queries
+from tickets.models import HelpdeskSettings, Ticket
+from tickets.visibility import get_ticket_for
 
 
 def change_form(ticket: Ticket, user: Any, data: QueryDict | None = None) -> ChangeForm:
@@ -30,10 +31,16 @@ def change_form(ticket: Ticket, user: Any, data: QueryDict | None = None) -> Cha
         "status": ticket.status,
         "priority": ticket.priority,
         "is_sticky": ticket.is_sticky,
+        "queue": ticket.queue_id,
     }
     # Prefixed: these controls are posted with the answer form, which has an assignee too.
     return ChangeForm(
-        data, initial=initial, can_assign=is_supervising(user), prefix="change", auto_id="%s"
+        data,
+        initial=initial,
+        can_assign=is_supervising(user),
+        queues=queries.queues_to_move_to(user, ticket),
+        prefix="change",
+        auto_id="%s",
     )
 
 
@@ -110,27 +117,11 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
     """The whole page; querysets stay lazy, so a partial costs only what it shows."""
     user = request.user
     limits = HelpdeskSettings.load()
-    latest_count = limits.latest_tickets_count
-    same_customer = Q(requester_email=ticket.requester_email)
-    if ticket.account_id is not None:
-        same_customer |= Q(account_id=ticket.account_id)
-    latest = (
-        visible_tickets(user)
-        .filter(same_customer)
-        .exclude(pk=ticket.pk)
-        .order_by("-created_at")[:latest_count]
-    )
-    thread = (
-        visible_messages(user)
-        .filter(ticket=ticket)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-    )
     context: dict[str, Any] = {
         "ticket": ticket,
-        "thread": thread,
-        "latest": latest if latest_count else [],
-        "events": ticket.events.select_related("actor"),
+        "thread": queries.thread(user, ticket),
+        "latest": queries.latest_of_requester(user, ticket, limits.latest_tickets_count),
+        "history": SimpleLazyObject(partial(queries.history_of, ticket)),
         "can_assign": is_supervising(user),
         "can_release": ticket.assignee_id is not None
         and (is_supervising(user) or ticket.assignee_id == user.pk),
@@ -175,8 +166,7 @@ def after_change(
     request: StaffRequest, number: int, notice: str, *, answer_sent: bool = False
 ) -> HttpResponse:
     """Show the changed ticket, or say it left this person's view."""
-    ticket = visible_tickets(request.user).select_related("queue", "account", "assignee")
-    changed = ticket.filter(number=number).first()
+    changed = queries.find(request.user, number)
     if changed is None:
         messages.success(request, f"{notice} You no longer see ticket #{number}.")
         if request.htmx:

@@ -7,13 +7,14 @@ import re
 from playwright.sync_api import expect
 
 from panel.models import Draft
+from tests.conftest import SETUP
 from tickets import actions
 
 TYPED = "Typed, then the tab was gone.\nSecond line — zweite Zeile, <b>вторая</b> строка."
 
 
 def test_an_autosaved_answer_is_back_in_a_new_page(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")
     page.get_by_role("textbox", name="Answer", exact=True).fill(TYPED)
@@ -32,7 +33,7 @@ def test_an_autosaved_answer_is_back_in_a_new_page(world, open_page):
 
 
 def test_without_javascript_the_account_search_keeps_the_typed_answer(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor, javascript=False)
     page.goto(f"/panel/tickets/{ticket.number}/")
     page.get_by_role("textbox", name="Answer", exact=True).fill(TYPED)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
+from accounts.actors import MAIL_GATEWAY
 from accounts.models import StaffProfile, User
 from tests.browser.conftest import screenshot
-from tests.conftest import set_helpdesk
+from tests.conftest import SETUP, set_helpdesk, upload
 from tickets import actions
 from tickets.models import Queue, QueueAddress, Ticket, TicketType
 
@@ -50,7 +50,7 @@ def configure_the_queues(world) -> None:
 
 def open_ticket(world, title: str, requester: str, text: str, **extra) -> Ticket:
     return actions.open_ticket(
-        actor=None,
+        actor=MAIL_GATEWAY,
         title=title,
         requester_email=requester,
         text=text,
@@ -75,7 +75,7 @@ def a_realistic_desk(world) -> Ticket:
         account=world.account_a,
         priority=30,
     )
-    actions.close(actor=None, ticket=earlier)
+    actions.close(actor=SETUP, ticket=earlier)
     invoice = open_ticket(
         world,
         "Invoice 2041 was charged twice",
@@ -86,9 +86,9 @@ def a_realistic_desk(world) -> Ticket:
         queue=world.billing,
         account=world.account_a,
         priority=80,
-        attachments=[ContentFile(b"%PDF-1.4 statement", name="bank-statement-march.pdf")],
+        attachments=[upload("bank-statement-march.pdf", b"%PDF-1.4 statement")],
     )
-    actions.assign(actor=None, ticket=invoice, assignee=supervisor)
+    actions.assign(actor=SETUP, ticket=invoice, assignee=supervisor)
     actions.answer(
         actor=supervisor,
         ticket=invoice,
@@ -107,7 +107,7 @@ def a_realistic_desk(world) -> Ticket:
         "Der Link in der E-Mail ist abgelaufen.",
         priority=60,
     )
-    actions.assign(actor=None, ticket=german, assignee=supervisor)
+    actions.assign(actor=SETUP, ticket=german, assignee=supervisor)
     greek = open_ticket(
         world,
         "Πρόβλημα με τη σύνδεση VPN",
@@ -115,7 +115,7 @@ def a_realistic_desk(world) -> Ticket:
         "Η σύνδεση διακόπτεται κάθε δέκα λεπτά.",
         priority=50,
     )
-    actions.assign(actor=None, ticket=greek, assignee=supervisor)
+    actions.assign(actor=SETUP, ticket=greek, assignee=supervisor)
     actions.answer(actor=supervisor, ticket=greek, text="Could you send us the client log?")
     for title, requester, priority, queue in [
         ("Le site affiche une erreur 502 depuis ce matin", "claire@client.example", 90, None),

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.conftest import SETUP
 from tests.panel.helpers import refreshed
 from tickets import actions
 from tickets.models import MessageKind, Status
@@ -34,7 +35,7 @@ def test_a_supervisor_picks_up_a_ticket_and_it_moves_to_their_own_list(world, op
 
 
 def test_an_answer_with_an_attachment_reaches_the_thread(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")
     page.get_by_role("textbox", name="Answer", exact=True).fill("Here are the steps, see the file.")
@@ -53,7 +54,7 @@ def test_an_answer_with_an_attachment_reaches_the_thread(world, open_page):
 
 
 def test_the_priority_changes_while_an_answer_is_typed_and_the_answer_is_kept(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")
     answer = page.get_by_role("textbox", name="Answer", exact=True)
@@ -71,7 +72,7 @@ def test_the_priority_changes_while_an_answer_is_typed_and_the_answer_is_kept(wo
 
 
 def test_enter_in_the_priority_field_changes_the_priority_and_nothing_else(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")
     page.get_by_role("textbox", name="Answer", exact=True).fill("Not yet ready to send")
@@ -85,7 +86,7 @@ def test_enter_in_the_priority_field_changes_the_priority_and_nothing_else(world
 
 def test_a_supervisor_reassigns_a_ticket_to_an_agent(world, open_page):
     ticket = actions.assign(
-        actor=None, ticket=world.ticket(queue=world.billing), assignee=world.supervisor
+        actor=SETUP, ticket=world.ticket(queue=world.billing), assignee=world.supervisor
     )
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")
@@ -97,7 +98,7 @@ def test_a_supervisor_reassigns_a_ticket_to_an_agent(world, open_page):
 
 def test_a_closed_ticket_is_found_again_by_quick_search(world, open_page):
     ticket = actions.assign(
-        actor=None, ticket=world.ticket(title="Факс не работает"), assignee=world.supervisor
+        actor=SETUP, ticket=world.ticket(title="Факс не работает"), assignee=world.supervisor
     )
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")

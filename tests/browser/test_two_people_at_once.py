@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.conftest import SETUP
 from tests.panel.helpers import refreshed
 from tickets import actions
 from tickets.models import MessageKind
@@ -24,7 +25,7 @@ def test_two_supervisors_pick_up_the_same_ticket_and_the_second_is_told_who_has_
 
 
 def test_a_stale_page_shows_what_changed_and_keeps_the_typed_answer(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     mine, theirs = open_page(world.supervisor), open_page(world.admin)
     mine.goto(f"/panel/tickets/{ticket.number}/")
     answer = mine.get_by_role("textbox", name="Answer", exact=True)

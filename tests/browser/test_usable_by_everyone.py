@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.conftest import SETUP
 from tests.panel.helpers import refreshed
 from tickets import actions
 
@@ -32,7 +33,7 @@ def tab_to(page: Page, element_id: str, limit: int = 120) -> int:
 
 def test_the_panel_needs_no_sideways_scrolling_on_a_375_pixel_phone(world, open_page):
     ticket = actions.assign(
-        actor=None,
+        actor=SETUP,
         ticket=world.ticket(
             title="Überweisung vom 3. März wurde doppelt abgebucht und die Rechnung fehlt",
             requester_email="sehr.langer.name.der.kundin@beispiel-unternehmen.example",
@@ -50,7 +51,7 @@ def test_the_panel_needs_no_sideways_scrolling_on_a_375_pixel_phone(world, open_
 
 
 def test_every_form_control_of_the_ticket_page_has_an_accessible_label(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")
     assert page.evaluate(UNLABELLED_CONTROLS) == []
@@ -74,7 +75,7 @@ def test_every_form_control_of_the_ticket_page_has_an_accessible_label(world, op
 
 
 def test_the_keyboard_reaches_the_answer_and_its_submit_button(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")
     tab_to(page, "answer-answer")

@@ -11,6 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.conftest import SETUP
 from tests.panel.helpers import refreshed
 from tickets import actions
 from tickets.models import MessageKind, Status
@@ -19,7 +20,7 @@ TYPED = "Typed with JavaScript off.\nSecond line — zweite Zeile, вторая 
 
 
 def test_without_javascript_changes_and_closing_keep_the_typed_answer(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor, javascript=False)
     page.goto(f"/panel/tickets/{ticket.number}/")
     page.get_by_role("textbox", name="Answer", exact=True).fill(TYPED)
@@ -49,7 +50,7 @@ def test_without_javascript_changes_and_closing_keep_the_typed_answer(world, ope
 
 
 def test_without_javascript_enter_in_a_property_field_sends_nothing(world, open_page):
-    ticket = actions.assign(actor=None, ticket=world.ticket(), assignee=world.supervisor)
+    ticket = actions.assign(actor=SETUP, ticket=world.ticket(), assignee=world.supervisor)
     page = open_page(world.supervisor, javascript=False)
     page.goto(f"/panel/tickets/{ticket.number}/")
     page.get_by_role("textbox", name="Answer", exact=True).fill(TYPED)

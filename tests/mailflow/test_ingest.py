@@ -12,6 +12,7 @@ from django.db import connection, connections
 from mail import ingest as ingest_module
 from mail.ingest import content_hash, ingest, read_raw, reprocess
 from mail.models import InboundMessage, Match, Outcome, QuarantinedMessage
+from tests.conftest import SETUP
 from tests.fixtures_mail import make_mail
 from tickets import actions
 from tickets.models import Ticket, TicketType
@@ -244,7 +245,7 @@ def test_ingest_inside_a_callers_transaction_still_quarantines(mail_world, monke
 
 def test_a_reply_from_the_requester_uses_the_customer_reply_action(mail_world):
     ticket = mail_world.ticket()
-    actions.close(actor=None, ticket=ticket)
+    actions.close(actor=SETUP, ticket=ticket)
 
     ingest(make_mail(subject=f"Re: Cannot log in [#{ticket.number}]", body="Again"), "test")
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail as django_mail
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from mail.ingest import ingest
 from mail.models import OutgoingKind, OutgoingMail, OutgoingState
 from mail.outbound import clean_header
 from mail.outbox import failed_mail_for, retry
-from tests.conftest import make_staff
+from tests.conftest import make_staff, upload
 from tests.fixtures_mail import make_mail
 from tests.mailflow.conftest import BILLING, SUPPORT
 from tickets import actions
@@ -48,7 +47,7 @@ def answered(mail_world, django_capture_on_commit_callbacks):
             actor=ann,
             ticket=ticket,
             text="Fixed it.",
-            attachments=[ContentFile(b"%PDF-1.4 fake", name="invoice.pdf")],
+            attachments=[upload("invoice.pdf", b"%PDF-1.4 fake")],
         )
     return ticket, OutgoingMail.objects.get(kind=OutgoingKind.ANSWER), django_mail.outbox[-1]
 
@@ -236,7 +235,8 @@ def test_an_answer_is_sent_after_the_commit_by_the_task(
         actions.answer(actor=mail_world.admin, ticket=ticket, text="Answer")
         assert django_mail.outbox == []
 
-    assert len(callbacks) == 1
+    # The outbox task, and the domain signal of the answer.
+    assert len(callbacks) == 2
     assert len(django_mail.outbox) == 1
     row = OutgoingMail.objects.get()
     assert (row.state, row.attempts) == (OutgoingState.SENT, 1)

@@ -8,7 +8,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from accounts.actors import MAIL_GATEWAY
 from accounts.models import User
+from tests.conftest import SETUP
 from tickets import actions
 from tickets.models import Queue, Ticket, TicketType, forget_settings
 
@@ -25,7 +27,7 @@ def open_tickets(
     tickets = []
     for index in range(count):
         ticket = actions.open_ticket(
-            actor=None,
+            actor=MAIL_GATEWAY,
             title=f"{title} {index}",
             requester_email=requester_email,
             text="Help!",
@@ -35,7 +37,7 @@ def open_tickets(
             **extra,
         )
         if assignee is not None:
-            ticket = actions.assign(actor=None, ticket=ticket, assignee=assignee)
+            ticket = actions.assign(actor=SETUP, ticket=ticket, assignee=assignee)
         tickets.append(ticket)
     return tickets
 
@@ -100,17 +102,98 @@ def duplicate_ids(html: str) -> set[str]:
     return duplicates
 
 
-def whole_form(ticket: Ticket, **fields: object) -> dict[str, object]:
-    """What the ticket page's one form posts: the answer form and the property panel."""
+class RenderedForm(HTMLParser):
+    """The values a browser would submit for one form of a page, read from its HTML.
+
+    Controls count when they are inside ``<form id=...>`` or name it in their
+    ``form`` attribute; buttons, files and disabled controls are left out, as a
+    browser leaves them out when no button is named.
+    """
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.values: dict[str, list[str]] = {}
+        self.textarea: str | None = None
+        self.select: str | None = None
+        self.options: list[tuple[str, bool]] = []
+        self.option: dict[str, str | None] | None = None
+        self.option_text = ""
+
+    def _belongs(self, attributes: dict[str, str | None]) -> bool:
+        owner = attributes.get("form")
+        return (owner == self.form_id or (owner is None and self.inside)) and (
+            "disabled" not in attributes
+        )
+
+    def _add(self, name: str, value: str) -> None:
+        self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        name = attributes.get("name") or ""
+        if tag == "form" and attributes.get("id") == self.form_id:
+            self.inside = True
+        elif tag == "input" and name and self._belongs(attributes):
+            kind = (attributes.get("type") or "text").lower()
+            if kind in ("submit", "button", "reset", "image", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attributes:
+                return
+            self._add(name, attributes.get("value") or ("on" if kind == "checkbox" else ""))
+        elif tag == "textarea" and name and self._belongs(attributes):
+            self.textarea, self.values[name] = name, [""]
+        elif tag == "select" and name and self._belongs(attributes):
+            self.select, self.options = name, []
+        elif tag == "option" and self.select is not None:
+            self._end_option()
+            self.option, self.option_text = attributes, ""
+
+    def _end_option(self) -> None:
+        if self.option is not None:
+            value = self.option.get("value")
+            text = value if value is not None else self.option_text.strip()
+            self.options.append((text, "selected" in self.option))
+        self.option = None
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.values[self.textarea][-1] += data
+        elif self.option is not None:
+            self.option_text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea is not None:
+            # HTML drops one newline right after <textarea>.
+            text = self.values[self.textarea][-1]
+            self.values[self.textarea][-1] = text[1:] if text.startswith("\n") else text
+            self.textarea = None
+        elif tag == "option":
+            self._end_option()
+        elif tag == "select" and self.select is not None:
+            self._end_option()
+            chosen = [value for value, selected in self.options if selected]
+            if not chosen and self.options:
+                chosen = [self.options[0][0]]
+            for value in chosen:
+                self._add(self.select, value)
+            self.select = None
+
+
+def rendered_form(html: str, form_id: str) -> dict[str, object]:
+    reader = RenderedForm(form_id)
+    reader.feed(html)
     return {
-        "expected_version": ticket.version,
-        "cc": "",
-        "answer": "",
-        "note": "",
-        "properties_version": ticket.version,
-        "change-status": ticket.status,
-        "change-priority": ticket.priority,
-        "details-title": ticket.title,
-        "details-requester_email": ticket.requester_email,
-        **fields,
+        name: values[0] if len(values) == 1 else values for name, values in reader.values.items()
     }
+
+
+def whole_form(client: Client, ticket: Ticket, **fields: object) -> dict[str, object]:
+    """What the ticket page's one form posts (answer form and property panel), as the
+    page renders it for this person now, with ``fields`` typed or chosen over it."""
+    page = client.get(f"/panel/tickets/{ticket.number}/")
+    assert page.status_code == 200, page.status_code
+    return {**rendered_form(page.content.decode(), "answer-form"), **fields}

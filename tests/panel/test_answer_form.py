@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import set_helpdesk
+from tests.conftest import SETUP, set_helpdesk
 from tests.panel.helpers import refreshed
 from tickets import actions
 from tickets.models import MessageKind, Status
@@ -11,7 +11,7 @@ from tickets.models import MessageKind, Status
 @pytest.fixture
 def assigned(world):
     ticket = world.ticket(queue=world.billing)
-    return actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    return actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
 
 
 def reply(client, ticket, **fields):
@@ -164,7 +164,7 @@ def test_an_answer_that_assigns_the_ticket_away_tells_the_supervisor_they_no_lon
     world, as_user
 ):
     ticket = world.ticket(queue=world.sales)
-    actions.assign(actor=None, ticket=ticket, assignee=world.supervisor)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.supervisor)
     response = reply(
         as_user(world.supervisor),
         refreshed(ticket),
@@ -196,7 +196,7 @@ def test_a_note_sends_no_mail(world, as_user, assigned):
 
 def test_a_ticket_of_a_deactivated_assignee_can_still_be_answered(world, as_user):
     ticket = world.ticket(queue=world.billing)
-    actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
     type(world.agent).objects.filter(pk=world.agent.pk).update(is_active=False)
     ticket = refreshed(ticket)
     response = reply(

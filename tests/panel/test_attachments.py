@@ -1,14 +1,14 @@
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.conftest import upload
 from tickets import actions
 from tickets.models import Attachment
 
 
 @pytest.fixture
 def attachment(world) -> Attachment:
-    upload = SimpleUploadedFile('счёт "март".html', b"<script>alert(1)</script>", "text/html")
-    ticket = world.ticket(queue=world.billing, attachments=[upload])
+    attached = upload('счёт "март".html', b"<script>alert(1)</script>", content_type="text/html")
+    ticket = world.ticket(queue=world.billing, attachments=[attached])
     return ticket.messages.get().attachments.get()
 
 
@@ -34,8 +34,8 @@ def test_an_attachment_is_never_shown_by_the_browser(world, as_user, attachment)
 
 
 def test_a_safe_type_is_kept(world, as_user):
-    upload = SimpleUploadedFile("photo.png", b"\x89PNG", "image/png")
-    ticket = world.ticket(attachments=[upload])
+    attached = upload("photo.png", b"\x89PNG", content_type="image/png")
+    ticket = world.ticket(attachments=[attached])
     response = download(as_user(world.admin), ticket.messages.get().attachments.get())
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith('attachment; filename="photo.png"')
@@ -60,7 +60,7 @@ def test_an_attachment_of_an_internal_note_is_for_staff(world, as_user):
         actor=world.admin,
         ticket=ticket,
         text="Log",
-        attachments=[SimpleUploadedFile("debug.txt", b"x", "text/plain")],
+        attachments=[upload("debug.txt", b"x", content_type="text/plain")],
     )
     response = download(as_user(world.supervisor), note.attachments.get())
     assert response.status_code == 200

@@ -1,3 +1,5 @@
+from accounts.actors import MAIL_GATEWAY
+from tests.conftest import SETUP
 from tests.panel.helpers import refreshed
 from tickets import actions
 from tickets.visibility import visible_tickets
@@ -19,7 +21,7 @@ def test_delete_asks_for_confirmation_and_then_removes_the_ticket(world, as_user
 def test_a_ticket_changed_since_the_confirmation_is_not_deleted(world, as_user):
     ticket = world.ticket(queue=world.billing)
     seen = ticket.version
-    actions.customer_reply(actor=None, ticket=ticket, text="Wait, one more thing")
+    actions.customer_reply(actor=MAIL_GATEWAY, ticket=ticket, text="Wait, one more thing")
     response = as_user(world.supervisor).post(
         f"/panel/tickets/{ticket.number}/delete/", {"expected_version": seen}
     )
@@ -30,7 +32,7 @@ def test_a_ticket_changed_since_the_confirmation_is_not_deleted(world, as_user):
 
 def test_an_agent_may_not_delete_even_their_own_ticket(world, as_user):
     ticket = world.ticket(queue=world.billing)
-    actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
     ticket = refreshed(ticket)
     client = as_user(world.agent)
     assert client.get(f"/panel/tickets/{ticket.number}/delete/").status_code == 403

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from panel.models import DRAFT_MAX_CHARS, Draft
+from tests.conftest import SETUP
 from tests.panel.helpers import htmx, queries_for, refreshed, whole_form
 from tickets import actions
 from tickets.models import MessageKind
@@ -152,7 +153,7 @@ def test_a_successful_answer_deletes_the_draft(world, as_user, ticket):
     client = as_user(world.supervisor)
     autosave(client, ticket, answer=TYPED)
     response = client.post(
-        f"/panel/tickets/{ticket.number}/reply/", whole_form(ticket, answer=TYPED)
+        f"/panel/tickets/{ticket.number}/reply/", whole_form(client, ticket, answer=TYPED)
     )
     assert response.status_code == 302
     assert refreshed(ticket).messages.get(kind=MessageKind.ANSWER).text == TYPED
@@ -163,10 +164,9 @@ def test_a_successful_answer_deletes_the_draft(world, as_user, ticket):
 def test_a_conflicting_answer_keeps_the_draft(world, as_user, ticket):
     client = as_user(world.supervisor)
     autosave(client, ticket, answer="An older text")
+    form = whole_form(client, ticket, answer=TYPED)
     actions.change(actor=world.admin, ticket=ticket, priority=70)
-    response = client.post(
-        f"/panel/tickets/{ticket.number}/reply/", whole_form(ticket, answer=TYPED)
-    )
+    response = client.post(f"/panel/tickets/{ticket.number}/reply/", form)
     assert response.status_code == 409
     # The draft holds what the person sent last, not what autosave saw before.
     assert Draft.objects.get().answer == TYPED
@@ -175,7 +175,7 @@ def test_a_conflicting_answer_keeps_the_draft(world, as_user, ticket):
 
 def test_a_refused_answer_keeps_the_draft(world, as_user, ticket):
     client = as_user(world.supervisor)
-    form = whole_form(ticket, answer=TYPED, cc="not an address")
+    form = whole_form(client, ticket, answer=TYPED, cc="not an address")
     response = client.post(f"/panel/tickets/{ticket.number}/reply/", form)
     assert response.status_code == 422
     assert Draft.objects.get().cc == "not an address"
@@ -183,7 +183,7 @@ def test_a_refused_answer_keeps_the_draft(world, as_user, ticket):
 
 def test_a_property_change_keeps_the_typed_text_as_the_draft(world, as_user, ticket):
     client = as_user(world.supervisor)
-    form = whole_form(ticket, answer=TYPED, **{"change-priority": 80})
+    form = whole_form(client, ticket, answer=TYPED, **{"change-priority": 80})
     client.post(f"/panel/tickets/{ticket.number}/change/", form)
     assert Draft.objects.get().answer == TYPED
     assert refreshed(ticket).priority == 80
@@ -193,7 +193,7 @@ def test_without_javascript_the_account_search_keeps_the_text_for_the_way_back(
     world, as_user, ticket
 ):
     client = as_user(world.supervisor)
-    form = whole_form(ticket, answer=TYPED, note="Asked sales.", q="Account B")
+    form = whole_form(client, ticket, answer=TYPED, note="Asked sales.", q="Account B")
     response = client.post(f"/panel/tickets/{ticket.number}/account/search/", form)
     assert response.status_code == 303
     assert response["Location"] == f"/panel/tickets/{ticket.number}/account/?q=Account+B"
@@ -207,17 +207,18 @@ def test_without_javascript_the_account_search_keeps_the_text_for_the_way_back(
 
 
 def test_the_account_search_is_refused_to_staff_who_may_not_see_the_ticket(world, as_user, ticket):
-    form = whole_form(ticket, answer=TYPED, q="Account")
+    # The form as a supervisor's page shows it, posted by an agent who may not see the ticket.
+    form = whole_form(as_user(world.supervisor), ticket, answer=TYPED, q="Account")
     response = as_user(world.agent).post(f"/panel/tickets/{ticket.number}/account/search/", form)
     assert response.status_code == 404
     assert not Draft.objects.exists()
 
 
 def test_an_agent_who_released_their_own_ticket_finds_the_draft_on_home(world, as_user, ticket):
-    ticket = actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    ticket = actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
     client = as_user(world.agent)
     response = client.post(
-        f"/panel/tickets/{ticket.number}/release/", whole_form(ticket, answer=TYPED)
+        f"/panel/tickets/{ticket.number}/release/", whole_form(client, ticket, answer=TYPED)
     )
     assert response.status_code == 302
     assert response["Location"] == "/panel/"

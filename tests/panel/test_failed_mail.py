@@ -8,6 +8,7 @@ from django.core import mail as django_mail
 from django.utils import timezone
 
 from mail.models import OutgoingKind, OutgoingMail, OutgoingState
+from tests.conftest import SETUP
 from tests.panel.helpers import (
     duplicate_ids,
     htmx,
@@ -44,7 +45,7 @@ def failed_mail(
 def ticket(world):
     """A billing ticket assigned to the agent; the supervisor is entitled to billing."""
     ticket = world.ticket(queue=world.billing, title="Invoice 42")
-    return actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    return actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
 
 
 def refreshed_mail(mail: OutgoingMail) -> OutgoingMail:
@@ -214,7 +215,7 @@ def test_staff_who_do_not_see_the_ticket_find_nothing_to_retry(world, as_user, t
 
 def test_an_agent_who_is_no_longer_the_assignee_may_not_retry(world, as_user, ticket):
     mail = failed_mail(ticket)
-    actions.assign(actor=None, ticket=ticket, assignee=world.supervisor)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.supervisor)
 
     assert as_user(world.agent).post(retry_url(ticket, mail)).status_code == 404
     assert refreshed_mail(mail).state == OutgoingState.FAILED

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import set_helpdesk
-from tickets import signals
+from tickets import hooks
 from tickets.models import MessageKind, TicketType
 from tickets.visibility import visible_tickets
 
@@ -14,9 +14,9 @@ def confirmations():
     def receiver(sender, ticket, message, send_confirmation, **kwargs):
         sent.append(send_confirmation)
 
-    signals.ticket_opened.connect(receiver)
+    hooks.ticket_opened.connect(receiver)
     yield sent
-    signals.ticket_opened.disconnect(receiver)
+    hooks.ticket_opened.disconnect(receiver)
 
 
 def form(world, **fields):

@@ -7,6 +7,7 @@ URL, so the answer, note and CC arrive with the change and come back in the page
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.conftest import SETUP
 from tests.panel.helpers import htmx, refreshed, whole_form
 from tickets import actions
 from tickets.models import MessageKind, Status
@@ -21,7 +22,7 @@ def ticket(world):
 
 def post(client, ticket, action, headers=None, **fields):
     url = f"/panel/tickets/{ticket.number}/{action}/"
-    return client.post(url, whole_form(ticket, **fields), headers=headers or {})
+    return client.post(url, whole_form(client, ticket, **fields), headers=headers or {})
 
 
 def typed_answer_in(page: str) -> bool:
@@ -82,7 +83,7 @@ def test_a_property_change_sends_nothing_it_carries(world, as_user, ticket):
 
 @pytest.mark.parametrize("action", ["close", "release"])
 def test_close_and_release_without_javascript_keep_the_typed_answer(world, as_user, ticket, action):
-    actions.assign(actor=None, ticket=ticket, assignee=world.supervisor)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.supervisor)
     response = post(as_user(world.supervisor), refreshed(ticket), action, answer=TYPED)
     assert response.status_code == 200
     assert typed_answer_in(response.content.decode())
@@ -163,7 +164,7 @@ def test_the_typed_answer_sent_after_a_change_without_javascript_is_answered(
     post(client, ticket, "change", answer=TYPED, **{"change-priority": 80})
     ticket = refreshed(ticket)
     response = client.post(
-        f"/panel/tickets/{ticket.number}/reply/", whole_form(ticket, answer=TYPED)
+        f"/panel/tickets/{ticket.number}/reply/", whole_form(client, ticket, answer=TYPED)
     )
     assert response.status_code == 302
     assert refreshed(ticket).messages.get(kind=MessageKind.ANSWER).text == TYPED

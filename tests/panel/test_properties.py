@@ -1,6 +1,7 @@
 import pytest
 
-from tests.panel.helpers import htmx, refreshed
+from tests.conftest import SETUP
+from tests.panel.helpers import htmx, refreshed, whole_form
 from tickets import actions
 from tickets.models import Status
 
@@ -11,12 +12,10 @@ def ticket(world):
 
 
 def change(client, ticket, headers=None, expected_version=None, **fields):
-    data = {
-        "properties_version": expected_version or ticket.version,
-        "change-status": ticket.status,
-        "change-priority": ticket.priority,
-        **{f"change-{name}": value for name, value in fields.items()},
-    }
+    """The Change box as the person's page renders it, with ``fields`` chosen in it."""
+    data = whole_form(client, ticket, **{f"change-{name}": value for name, value in fields.items()})
+    if expected_version is not None:
+        data["properties_version"] = expected_version
     return client.post(f"/panel/tickets/{ticket.number}/change/", data, headers=headers or {})
 
 
@@ -57,13 +56,13 @@ def test_status_and_sticky_change_together(world, as_user, ticket):
 
 
 def test_a_supervisor_reassigns_with_the_change_form(world, as_user, ticket):
-    actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
     change(as_user(world.supervisor), refreshed(ticket), assignee=world.supervisor.pk)
     assert refreshed(ticket).assignee == world.supervisor
 
 
 def test_an_agent_changes_priority_but_cannot_reassign(world, as_user, ticket):
-    actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
     ticket = refreshed(ticket)
     change(as_user(world.agent), ticket, priority=70, assignee=world.other_agent.pk)
     ticket = refreshed(ticket)
@@ -90,7 +89,7 @@ def test_a_change_without_the_version_it_was_made_on_is_refused(world, as_user, 
 
 
 def test_release_returns_the_ticket_to_the_unassigned_list(world, as_user, ticket):
-    actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
     ticket = refreshed(ticket)
     response = as_user(world.supervisor).post(
         f"/panel/tickets/{ticket.number}/release/",
@@ -103,7 +102,7 @@ def test_release_returns_the_ticket_to_the_unassigned_list(world, as_user, ticke
 
 
 def test_an_agent_gives_back_their_own_ticket_and_then_no_longer_sees_it(world, as_user, ticket):
-    actions.assign(actor=None, ticket=ticket, assignee=world.agent)
+    actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
     ticket = refreshed(ticket)
     response = as_user(world.agent).post(
         f"/panel/tickets/{ticket.number}/release/",

@@ -13,6 +13,8 @@ from accounts.models import User
 from frontdesk import demo
 from frontdesk.env import env_str
 from frontdesk.management.commands.demo import demo_sign_ins
+from frontdesk.startup import next_steps, prepare_secret_key
+from tickets.models import Ticket
 
 
 class Command(BaseCommand):
@@ -27,16 +29,24 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        prepare_secret_key()
         call_command("migrate", interactive=False, verbosity=1)
         call_command("collectstatic", interactive=False, verbosity=0)
-        if options["demo"] and not User.objects.exists():
-            self.stdout.write("First start: loading demo data ...")
-            call_command("demo")
-        elif options["demo"] and demo.is_loaded():
-            self.stdout.write(demo_sign_ins())
-        call_command("createadmin")
-        self.stdout.write(self.style.SUCCESS(f"Frontdesk is at http://{options['bind']}/"))
+        base_url = f"http://{options['bind']}"
+        self.welcome(with_demo=options["demo"], base_url=base_url)
+        self.stdout.write(self.style.SUCCESS(f"Frontdesk is at {base_url}/"))
         sys.exit(self._supervise(options["bind"]))
+
+    def welcome(self, *, with_demo: bool, base_url: str) -> None:
+        """Demo data or an administrator and how to sign in; on a new installation, what next."""
+        if with_demo and not User.objects.exists():
+            self.stdout.write("First start: loading demo data ...")
+            call_command("demo", stdout=self.stdout)
+        elif with_demo and demo.is_loaded():
+            self.stdout.write(demo_sign_ins())
+        call_command("createadmin", stdout=self.stdout)
+        if not with_demo and not Ticket.objects.exists():
+            self.stdout.write(next_steps(base_url))
 
     def _supervise(self, bind: str) -> int:
         """Run the web server and the worker; when one stops, stop the other."""

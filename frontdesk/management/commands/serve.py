@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from frontdesk.env import env_int, env_str
+from frontdesk.startup import require_secret_key
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=env_int("WEB_CONCURRENCY", 2))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_secret_key()
         argv = [
             sys.executable,
             "-m",

@@ -1,0 +1,55 @@
+"""Reads of people and customer accounts that the surfaces need."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Account, StaffProfile, User
+
+
+def assignable_staff(including: int | None = None) -> QuerySet[User]:
+    """Everybody a ticket may be assigned to, and (``including``) its current assignee.
+
+    A deactivated assignee stays a choice, so a form that leaves the assignee
+    as it is stays valid.
+    """
+    may_be_assigned = Q(is_active=True, staff_profile__isnull=False)
+    if including is not None:
+        may_be_assigned |= Q(pk=including)
+    return (
+        User.objects.filter(may_be_assigned)
+        .select_related("staff_profile")
+        .order_by("staff_profile__full_name", "email")
+    )
+
+
+def staff_profiles() -> QuerySet[StaffProfile]:
+    """Every staff member, by name (the queue form's entitled staff)."""
+    return StaffProfile.objects.select_related("user").order_by("full_name")
+
+
+def search_accounts(text: str, limit: int) -> QuerySet[Account]:
+    """Accounts whose name contains the text, or whose external id or a contact's address is it."""
+    text = text.strip()
+    if not text:
+        return Account.objects.none()
+    return (
+        Account.objects.filter(
+            Q(name__icontains=text)
+            | Q(external_id__iexact=text)
+            | Q(contacts__email__icontains=text)
+        )
+        .distinct()
+        .order_by("name")[:limit]
+    )
+
+
+def accounts_named(text: str) -> list[Account]:
+    """Up to two accounts with exactly this name (any case) or external id."""
+    text = text.strip()
+    return list(Account.objects.filter(Q(external_id=text) | Q(name__iexact=text))[:2])
+
+
+def email_taken(email: str, *, by_others_than: User) -> bool:
+    """Does somebody other than this person sign in with the address?"""
+    return User.objects.filter(email__iexact=email.strip()).exclude(pk=by_others_than.pk).exists()

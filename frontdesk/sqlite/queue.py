@@ -1,0 +1,42 @@
+"""The worker queue in a SQLite file, opened (and its tables made) on first use."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import huey
+from huey.storage import SqliteStorage
+
+
+class LazySqliteStorage(SqliteStorage):
+    """huey makes its tables when the queue object is built, which happens when
+    Django loads the apps; this storage waits for the first connection, so
+    `frontdesk migrate` or a web process on a fresh machine writes nothing
+    here and `frontdesk worker` creates the data folder itself."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._schema_ready = False
+        super().__init__(*args, **{**kwargs, "create_tables": False})
+
+    def _create_connection(self) -> sqlite3.Connection:
+        # huey opens connections under its storage lock: no two threads get here at once.
+        Path(self.filename).parent.mkdir(parents=True, exist_ok=True)
+        connection = super()._create_connection()
+        if not self._schema_ready:
+            # What huey's initialize_schema runs, on this connection.
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self.begin_sql)
+                for statement in self.ddl:
+                    cursor.execute(statement)
+                connection.commit()
+            finally:
+                cursor.close()
+            self._schema_ready = True
+        return connection
+
+
+class SqliteHuey(huey.SqliteHuey):
+    storage_class = LazySqliteStorage

@@ -1,0 +1,43 @@
+"""The only code that changes tickets (DESIGN rule 1), one module per area.
+
+Every action is keyword-only, runs in one transaction on a ticket row locked
+through the actor's visibility, checks that the actor may do it, records an
+Event for each change under a new version, and sends a domain signal once the
+change commits (tickets/signals.py). The actor is a person (``User``) or a
+named part of the system (``accounts.actors.System``). A caller that showed the
+ticket to a person passes the version it showed as ``expected_version``; if
+somebody changed the ticket meanwhile, ``Conflict`` names what changed.
+``core.editing`` is the skeleton they share.
+"""
+
+from tickets.actions.assignment import assign, pick_up, release
+from tickets.actions.closing import close, reopen
+from tickets.actions.core import AlreadyAssigned, Conflict
+from tickets.actions.deletion import delete_permanently
+from tickets.actions.opening import open_ticket
+from tickets.actions.properties import change, change_account, change_details
+from tickets.actions.queues import move
+from tickets.actions.replies import add_note, answer, customer_reply
+from tickets.actions.system import add_system_note, escalate, record_system_event
+
+__all__ = [
+    "AlreadyAssigned",
+    "Conflict",
+    "add_note",
+    "add_system_note",
+    "answer",
+    "assign",
+    "change",
+    "change_account",
+    "change_details",
+    "close",
+    "customer_reply",
+    "delete_permanently",
+    "escalate",
+    "move",
+    "open_ticket",
+    "pick_up",
+    "record_system_event",
+    "release",
+    "reopen",
+]

@@ -1,0 +1,61 @@
+"""Who works on a ticket: pick up (first come, first served), assign, release."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.actors import Actor
+from accounts.models import User
+from tickets import signals
+from tickets.actions.core import (
+    AlreadyAssigned,
+    check_assignee,
+    editing,
+    require_staff,
+    require_supervisor,
+)
+from tickets.models import Ticket
+
+
+def pick_up(*, actor: User, ticket: Ticket | int) -> Ticket:
+    """First come, first served: the second supervisor is told who has it."""
+    require_supervisor(actor)
+    with editing(ticket, actor=actor, signal=signals.picked_up) as edit:
+        holder = edit.ticket.assignee
+        if holder is not None and holder.pk != actor.pk:
+            raise AlreadyAssigned(edit.ticket, holder)
+        edit.set_assignee(actor)
+    return edit.ticket
+
+
+def assign(
+    *,
+    actor: Actor,
+    ticket: Ticket | int,
+    assignee: User | None,
+    expected_version: int | None = None,
+) -> Ticket:
+    require_supervisor(actor)
+    with editing(
+        ticket, actor=actor, expected_version=expected_version, signal=signals.assigned
+    ) as edit:
+        if assignee is not None:
+            check_assignee(assignee)
+        edit.set_assignee(assignee)
+    return edit.ticket
+
+
+def release(*, actor: Actor, ticket: Ticket | int, expected_version: int | None = None) -> Ticket:
+    """Back to the unassigned list: supervisors, or the assignee giving it back."""
+    staff = require_staff(actor)
+    with editing(
+        ticket, actor=actor, expected_version=expected_version, signal=signals.released
+    ) as edit:
+        if (
+            staff is not None
+            and not staff.is_supervising
+            and edit.ticket.assignee_id != staff.user_id
+        ):
+            raise PermissionDenied("Only supervisors may release somebody else's ticket.")
+        edit.set_assignee(None)
+    return edit.ticket

@@ -1,0 +1,377 @@
+"""The skeleton every action shares: lock, check, collect the changes, record them.
+
+An action is a few lines on top of ``editing``::
+
+    def release(*, actor, ticket, expected_version=None):
+        with editing(ticket, actor=actor, expected_version=expected_version,
+                     signal=signals.released) as edit:
+            edit.set_assignee(None)
+        return edit.ticket
+
+``editing`` opens the transaction, locks the ticket row through the actor's
+visibility and checks the version; the body changes the ticket through the
+``Edit``; leaving the block saves the changed fields under a new version,
+writes one Event per change, calls the in-transaction hooks (the mail outbox)
+and sends the domain signal on commit. No change, no version, no signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.actors import Actor, System, SystemPart
+from accounts.models import StaffProfile, User
+from tickets import history, hooks, signals
+from tickets.files import IncomingFile
+from tickets.models import (
+    DONE_STATUSES,
+    Attachment,
+    Event,
+    HelpdeskSettings,
+    Message,
+    MessageSource,
+    Status,
+    Ticket,
+)
+from tickets.visibility import visible_to_actor
+
+
+class Conflict(Exception):
+    """The ticket changed since the person saw it; ``changes`` says how."""
+
+    def __init__(self, ticket: Ticket, since_version: int) -> None:
+        self.ticket = ticket
+        self.changes = list(ticket.events.filter(version__gt=since_version).select_related("actor"))
+        descriptions = history.describe_all(self.changes)
+        #: (event, its words) for each change since the person's version
+        self.lines = list(zip(self.changes, descriptions, strict=True))
+        described = "; ".join(descriptions)
+        super().__init__(
+            f"Ticket #{ticket.number} was changed while you were working on it"
+            + (f": {described}." if described else ".")
+        )
+
+
+class AlreadyAssigned(Exception):
+    """Somebody else picked the ticket up first."""
+
+    def __init__(self, ticket: Ticket, assignee: User) -> None:
+        self.ticket = ticket
+        self.assignee = assignee
+        super().__init__(f"Ticket #{ticket.number} is already assigned to {assignee}.")
+
+
+def number_of(ticket: Ticket | int) -> int:
+    return ticket.number if isinstance(ticket, Ticket) else ticket
+
+
+def lock(ticket: Ticket | int, actor: Actor, expected_version: int | None) -> Ticket:
+    """Fetch the row FOR UPDATE through the actor's visibility, then check the version.
+
+    On SQLite the IMMEDIATE transaction mode has taken the write lock at BEGIN.
+    """
+    number = number_of(ticket)
+    try:
+        locked = (
+            visible_to_actor(actor)
+            .select_for_update(of=("self",))
+            .select_related("queue")
+            .get(number=number)
+        )
+    except Ticket.DoesNotExist:
+        if Ticket.objects.filter(number=number).exists():
+            raise PermissionDenied(f"You may not see ticket #{number}.") from None
+        raise
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(locked, expected_version)
+    return locked
+
+
+def require_staff(actor: Actor) -> StaffProfile | None:
+    """The actor's staff profile; None for the system; refuses customers."""
+    if isinstance(actor, System):
+        return None
+    if not actor.is_active or actor.staff is None:
+        raise PermissionDenied("Only support staff may do this.")
+    return actor.staff
+
+
+def require_supervisor(actor: Actor) -> None:
+    staff = require_staff(actor)
+    if staff is not None and not staff.is_supervising:
+        raise PermissionDenied("Only supervisors may pick up, assign, move or delete tickets.")
+
+
+def require_customer_or_staff(actor: Actor) -> None:
+    if isinstance(actor, System):
+        return
+    if not actor.is_active or (actor.staff is None and actor.contact is None):
+        raise PermissionDenied("Only staff and the customer may do this.")
+
+
+def source_of(actor: Actor) -> str:
+    """How a customer-side message arrived: the web for a person, else the system's way."""
+    if isinstance(actor, User):
+        return MessageSource.WEB
+    if actor.part == SystemPart.INTEGRATION:
+        return MessageSource.API
+    return MessageSource.EMAIL
+
+
+def check_priority(priority: int) -> None:
+    if not 1 <= priority <= 99:
+        raise ValidationError({"priority": "Priority must be a number from 1 to 99."})
+
+
+def check_email(field: str, address: str) -> str:
+    address = address.strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({field: f"{address!r} is not a valid e-mail address."}) from None
+    # Stored lower-case: mail clients vary the case of one person's address, and
+    # an exact match can use the requester index where a case-blind one cannot.
+    return address.lower()
+
+
+def check_text(text: str) -> str:
+    if not text.strip():
+        raise ValidationError({"text": "The message is empty."})
+    return text
+
+
+def check_cc(cc: Iterable[str]) -> list[str]:
+    return [check_email("cc", address) for address in cc if address.strip()]
+
+
+def check_assignee(assignee: User) -> None:
+    if not assignee.is_active or assignee.staff is None:
+        raise ValidationError({"assignee": f"{assignee} is not active support staff."})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of history before it is written."""
+
+    code: str
+    old: object = ""
+    new: object = ""
+
+
+def event_for(ticket: Ticket, actor: Actor, change: Change, *, version: int) -> Event:
+    old, old_ref = _stored(change.old)
+    new, new_ref = _stored(change.new)
+    return Event(
+        ticket=ticket,
+        actor=None if isinstance(actor, System) else actor,
+        system=actor.code if isinstance(actor, System) else "",
+        code=change.code,
+        old=old,
+        new=new,
+        old_ref=old_ref,
+        new_ref=new_ref,
+        version=version,
+    )
+
+
+def _stored(value: object) -> tuple[str, int | None]:
+    """The words of the time and, for a row (person, queue, account), its id."""
+    if value is None or value == "":
+        return "", None
+    if isinstance(value, models.Model):
+        return str(value), value.pk
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), None
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value), None
+    return str(value), None
+
+
+def add_message(
+    ticket: Ticket,
+    *,
+    kind: str,
+    text: str,
+    author: Actor,
+    author_email: str = "",
+    source: str,
+    html: str = "",
+    message_id: str = "",
+    attachments: Iterable[IncomingFile] = (),
+) -> Message:
+    person = author if isinstance(author, User) else None
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=kind,
+        text=check_text(text),
+        html=html,
+        author=person,
+        author_email=author_email or (person.email if person else ""),
+        source=source,
+        message_id=message_id,
+        cc=list(ticket.cc),
+    )
+    limit = HelpdeskSettings.load().max_attachment_size
+    for incoming in attachments:
+        if incoming.size > limit:
+            too_big = f"{incoming.name} is {incoming.size} bytes; the limit is {limit} bytes."
+            raise ValidationError({"attachments": too_big})
+        Attachment.objects.create(
+            message=message,
+            file=incoming.content,
+            filename=incoming.name,
+            content_type=incoming.content_type,
+            size=incoming.size,
+            content_id=incoming.content_id,
+        )
+    return message
+
+
+class Edit:
+    """The changes one action makes to one locked ticket, recorded on leaving ``editing``."""
+
+    def __init__(self, ticket: Ticket, actor: Actor) -> None:
+        self.ticket = ticket
+        self.actor = actor
+        self.changes: list[Change] = []
+        self.fields: set[str] = set()
+        self.messages: list[Message] = []
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def record(self, code: str, old: object = "", new: object = "") -> None:
+        """A history line of its own (an answer, a note), whatever the fields do."""
+        self.changes.append(Change(code, old, new))
+
+    def set(self, field: str, value: Any, *, code: str = "") -> None:
+        """Set one field and record the change, if it is one."""
+        model_field = Ticket._meta.get_field(field)
+        if isinstance(model_field, models.ForeignKey):
+            # Compare ids: no query for the related row unless it changes.
+            if getattr(self.ticket, model_field.attname) == (value.pk if value else None):
+                return
+        elif getattr(self.ticket, field) == value:
+            return
+        old = getattr(self.ticket, field)
+        self.record(code or field, old, value)
+        setattr(self.ticket, field, value)
+        self.fields.add(field)
+
+    def set_quietly(self, **values: Any) -> None:
+        """Fields that follow a recorded change and need no line of their own."""
+        for field, value in values.items():
+            setattr(self.ticket, field, value)
+            self.fields.add(field)
+
+    def set_status(self, status: str) -> None:
+        ticket = self.ticket
+        if ticket.status == status:
+            return
+        self.record("status", ticket.status, status)
+        now = timezone.now()
+        if status in DONE_STATUSES and ticket.status not in DONE_STATUSES:
+            self.set_quietly(closed_at=now)
+        elif status not in DONE_STATUSES and ticket.closed_at is not None:
+            self.set_quietly(closed_at=None)
+        if ticket.status == Status.ON_HOLD and ticket.waiting_since is not None:
+            # Escalation paused on hold; it counts again from now, not from before.
+            self.set_quietly(escalated_at=now)
+        self.set_quietly(status=status)
+
+    def set_assignee(self, assignee: User | None) -> None:
+        ticket = self.ticket
+        if ticket.assignee_id == (assignee.pk if assignee else None):
+            return
+        self.record("assignee", ticket.assignee, assignee)
+        self.set_quietly(assignee=assignee)
+        # "Open" means somebody works on it; without an assignee it is new again.
+        if assignee is not None and ticket.status in (Status.NEW, Status.REOPENED):
+            self.set_status(Status.OPEN)
+        elif assignee is None and ticket.status == Status.OPEN:
+            self.set_status(Status.NEW)
+
+    def add_message(self, *, author: User | None = None, **fields: Any) -> Message:
+        """A message on this ticket, announced to the hooks once the changes are saved.
+
+        Its author is the actor, unless the system keeps a message somebody else wrote.
+        """
+        message = add_message(self.ticket, author=author or self.actor, **fields)
+        self.messages.append(message)
+        return message
+
+    def save(self, signal: signals.DomainSignal) -> list[Event]:
+        if not self.changes:
+            return []
+        ticket = self.ticket
+        ticket.version += 1
+        ticket.modified_at = timezone.now()
+        ticket.save(update_fields=[*sorted(self.fields), "version", "modified_at"])
+        events = write_events(ticket, self.actor, self.changes, signal, version=ticket.version)
+        for change in self.changes:
+            if change.code == "status":
+                hooks.status_changed.send(
+                    sender=Ticket, ticket=ticket, old=change.old, new=change.new
+                )
+        for message in self.messages:
+            hooks.message_added.send(sender=Message, ticket=ticket, message=message)
+        return events
+
+
+def write_events(
+    ticket: Ticket,
+    actor: Actor,
+    changes: Iterable[Change],
+    signal: signals.DomainSignal,
+    *,
+    version: int,
+) -> list[Event]:
+    """The history lines of one change, and its domain signal once it commits."""
+    now = timezone.now()
+    events = [event_for(ticket, actor, change, version=version) for change in changes]
+    for event in events:
+        event.created_at = now
+    Event.objects.bulk_create(events)
+    announce(signal, ticket.number, actor, events)
+    return events
+
+
+def announce(
+    signal: signals.DomainSignal, number: int, actor: Actor, events: Iterable[Event]
+) -> None:
+    events = list(events)
+    signals.send_on_commit(
+        signal,
+        signals.TicketChange(
+            kind=signal.kind,
+            number=number,
+            event_ids=tuple(event.pk for event in events),
+            codes=frozenset(event.code for event in events),
+            actor_id=None if isinstance(actor, System) else actor.pk,
+            system=actor.code if isinstance(actor, System) else "",
+        ),
+    )
+
+
+@contextmanager
+def editing(
+    ticket: Ticket | int,
+    *,
+    actor: Actor,
+    signal: signals.DomainSignal,
+    expected_version: int | None = None,
+) -> Iterator[Edit]:
+    """One transaction: lock, let the caller change, record. See the module's docstring."""
+    with transaction.atomic():
+        edit = Edit(lock(ticket, actor, expected_version), actor)
+        yield edit
+        edit.save(signal)

@@ -1,0 +1,119 @@
+"""Opening a ticket: by mail, in the portal, by staff, through the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.actors import Actor, System
+from accounts.models import Account, Contact
+from tickets import hooks, signals
+from tickets.actions.core import (
+    Change,
+    add_message,
+    check_cc,
+    check_email,
+    check_priority,
+    require_staff,
+    write_events,
+)
+from tickets.files import IncomingFile
+from tickets.models import (
+    HelpdeskSettings,
+    MessageKind,
+    MessageSource,
+    Queue,
+    Status,
+    Ticket,
+    TicketType,
+)
+
+TITLE_LENGTH = 255
+
+_SOURCE_OF_TYPE = {
+    TicketType.EMAIL: MessageSource.EMAIL,
+    TicketType.API: MessageSource.API,
+    TicketType.SYSTEM: MessageSource.SYSTEM,
+}
+
+
+def default_queue() -> Queue:
+    queue = Queue.objects.filter(is_default=True).first() or Queue.objects.first()
+    if queue is None:
+        raise ValidationError({"queue": "There is no queue to put the ticket in."})
+    return queue
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    actor: Actor,
+    title: str,
+    requester_email: str,
+    text: str,
+    type: str,
+    queue: Queue | None = None,
+    account: Account | None = None,
+    priority: int | None = None,
+    cc: Iterable[str] = (),
+    html: str = "",
+    message_id: str = "",
+    attachments: Iterable[IncomingFile] = (),
+    send_confirmation: bool = True,
+) -> Ticket:
+    """Open a ticket with its first message, written by (or for) the requester."""
+    if type not in TicketType.values:
+        raise ValidationError({"type": f"{type!r} is not a ticket type."})
+    if not isinstance(actor, System) and actor.staff is None:
+        contact = actor.contact
+        if contact is None or not actor.is_active:
+            raise PermissionDenied("Only customers of an account may open tickets.")
+        # A customer always writes for themselves and their own account.
+        account, requester_email, type = contact.account, actor.email, TicketType.PORTAL
+    else:
+        require_staff(actor)
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "A ticket needs a title."})
+    if len(title) > TITLE_LENGTH:
+        raise ValidationError({"title": "The title is longer than 255 characters."})
+    requester_email = check_email("requester_email", requester_email)
+    if priority is None:
+        priority = HelpdeskSettings.load().priority_normal
+    check_priority(priority)
+    if account is None:
+        contact = Contact.objects.filter(email__iexact=requester_email).first()
+        account = contact.account if contact else None
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        title=title,
+        queue=queue or default_queue(),
+        requester_email=requester_email,
+        account=account,
+        status=Status.NEW,
+        type=type,
+        priority=priority,
+        cc=check_cc(cc),
+        created_at=now,
+        modified_at=now,
+        waiting_since=now,
+    )
+    message = add_message(
+        ticket,
+        kind=MessageKind.CUSTOMER,
+        text=text,
+        html=html,
+        author=actor,
+        author_email=requester_email,
+        source=_SOURCE_OF_TYPE.get(TicketType(type), MessageSource.WEB),
+        message_id=message_id,
+        attachments=attachments,
+    )
+    write_events(ticket, actor, [Change("created", new=ticket.queue)], signals.opened, version=1)
+    hooks.ticket_opened.send(
+        sender=Ticket, ticket=ticket, message=message, send_confirmation=send_confirmation
+    )
+    return ticket

@@ -1,0 +1,94 @@
+"""What the system does on its own: escalation, mail kept for staff, history notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+
+from accounts.actors import ESCALATION, System
+from accounts.models import User
+from tickets import signals
+from tickets.actions.core import Change, Conflict, editing, number_of, write_events
+from tickets.files import IncomingFile
+from tickets.models import ESCALATING_STATUSES, Event, Message, MessageKind, MessageSource, Ticket
+
+
+def escalate(*, ticket: Ticket | int, expected_version: int, now: datetime) -> Ticket | None:
+    """Raise an unanswered ticket's priority by its queue's steps due by ``now`` (S9).
+
+    Run by the escalation job; the expected version makes a second consumer that
+    read the same row skip it instead of escalating twice.
+    """
+    try:
+        with editing(
+            ticket, actor=ESCALATION, expected_version=expected_version, signal=signals.escalated
+        ) as edit:
+            locked = edit.ticket
+            queue = locked.queue
+            start = locked.escalated_at or locked.waiting_since
+            if (
+                locked.is_answered
+                or locked.status not in ESCALATING_STATUSES
+                or not queue.escalation_step
+                or queue.escalation_interval is None
+                or start is None
+                or locked.priority >= 99
+            ):
+                return None
+            steps = int((now - start) / queue.escalation_interval)
+            if steps < 1:
+                return None
+            new_priority = min(99, locked.priority + steps * queue.escalation_step)
+            edit.set("priority", new_priority, code="escalation")
+            edit.set_quietly(escalated_at=start + steps * queue.escalation_interval)
+    except (Conflict, Ticket.DoesNotExist):
+        return None
+    return edit.ticket
+
+
+def add_system_note(
+    *,
+    actor: System,
+    ticket: Ticket | int,
+    code: str,
+    text: str,
+    author: User | None = None,
+    author_email: str = "",
+    html: str = "",
+    message_id: str = "",
+    attachments: Iterable[IncomingFile] = (),
+) -> Message:
+    """Mail kept on a ticket for staff only: a bounce, an out-of-office reply, staff
+    writing by e-mail (``author``, as the mail gateway found them). It changes
+    neither status nor answered state, so automatic mail never reopens a ticket
+    (RFC 3834)."""
+    with editing(ticket, actor=actor, signal=signals.system_note_added) as edit:
+        edit.record(code, new=author_email)
+        message = edit.add_message(
+            kind=MessageKind.NOTE,
+            text=text,
+            author=author,
+            html=html,
+            author_email=author_email,
+            source=MessageSource.EMAIL,
+            message_id=message_id,
+            attachments=attachments,
+        )
+    return message
+
+
+@transaction.atomic
+def record_system_event(
+    *, actor: System, ticket: Ticket | int, code: str, old: str = "", new: str = ""
+) -> Event:
+    """A history line that changes no ticket field (an automatic mail held back, a
+    mail sent on to a new ticket); the version stays, so no open form conflicts."""
+    number = number_of(ticket)
+    version = Ticket.objects.filter(number=number).values_list("version", flat=True).get()
+    stub = Ticket(number=number)
+    (event,) = write_events(
+        stub, actor, [Change(code, old, new)], signals.system_event_recorded, version=version
+    )
+    return event
