@@ -1,5 +1,5 @@
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import SUPERVISING_ROLES, Account, Contact, StaffProfile, User
 from accounts.staff import LastSupervisorError, ensure_supervisor_remains
+
+_Person = TypeVar("_Person", User, StaffProfile)
 
 
 def _last_supervisor_refusal(user_ids: Collection[int]) -> str | None:
@@ -34,13 +36,13 @@ def _user_ids(objects: Iterable[User | StaffProfile]) -> set[int]:
     return {obj.pk if isinstance(obj, User) else obj.user_id for obj in objects}
 
 
-class StaffProfileForm(forms.ModelForm):
+class StaffProfileForm(forms.ModelForm[StaffProfile]):
     class Meta:
         model = StaffProfile
         fields = ("user", "role", "full_name", "description", "signature")
 
     def clean_role(self) -> str:
-        role = self.cleaned_data["role"]
+        role: str = self.cleaned_data["role"]
         if self.instance.pk and role not in SUPERVISING_ROLES:
             refusal = _last_supervisor_refusal({self.instance.user_id})
             if refusal:
@@ -48,7 +50,7 @@ class StaffProfileForm(forms.ModelForm):
         return role
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(admin.StackedInline[StaffProfile, User]):
     model = StaffProfile
     # The role is edited on the user's page too: the same S1 check must apply.
     form = StaffProfileForm
@@ -56,7 +58,7 @@ class StaffProfileInline(admin.StackedInline):
     fields = ("role", "full_name", "description", "signature")
 
 
-class UserChangeForm(forms.ModelForm):
+class UserChangeForm(forms.ModelForm[User]):
     # Shown as a summary of the hash, never as an editable field holding it.
     password = ReadOnlyPasswordHashField(
         label="Password",
@@ -69,7 +71,7 @@ class UserChangeForm(forms.ModelForm):
         fields = ("email", "full_name", "is_active")
 
     def clean_is_active(self) -> bool:
-        is_active = self.cleaned_data["is_active"]
+        is_active: bool = self.cleaned_data["is_active"]
         was_active = self.instance.pk and self.instance.is_active
         if was_active and not is_active:
             refusal = _last_supervisor_refusal({self.instance.pk})
@@ -78,7 +80,7 @@ class UserChangeForm(forms.ModelForm):
         return is_active
 
 
-class RefuseLastSupervisorDeletion(admin.ModelAdmin):
+class RefuseLastSupervisorDeletion(admin.ModelAdmin[_Person], Generic[_Person]):
     """Deleting the last supervisor shows why instead of failing (S1)."""
 
     actions = ["delete_selected"]
@@ -103,7 +105,9 @@ class RefuseLastSupervisorDeletion(admin.ModelAdmin):
     @admin.action(
         permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s")
     )
-    def delete_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    def delete_selected(
+        self, request: HttpRequest, queryset: QuerySet[_Person]
+    ) -> HttpResponse | None:
         # Django's action would report success after delete_queryset refused.
         refusal = _last_supervisor_refusal(_user_ids(queryset))
         if refusal:
@@ -111,7 +115,7 @@ class RefuseLastSupervisorDeletion(admin.ModelAdmin):
             return None
         return django_delete_selected(self, request, queryset)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[_Person]) -> None:
         try:
             super().delete_queryset(request, queryset)
         except LastSupervisorError as error:
@@ -119,8 +123,10 @@ class RefuseLastSupervisorDeletion(admin.ModelAdmin):
             self.message_user(request, error.messages[0], messages.ERROR)
 
 
+# django-stubs binds its UserAdmin to AbstractUser; ours is an AbstractBaseUser with
+# the fields this admin names, which is all Django's UserAdmin needs at runtime.
 @admin.register(User)
-class UserAdmin(RefuseLastSupervisorDeletion, DjangoUserAdmin):
+class UserAdmin(RefuseLastSupervisorDeletion[User], DjangoUserAdmin[User]):  # type: ignore[type-var]
     form = UserChangeForm
     ordering = ("email",)
     list_display = ("email", "full_name", "is_active", "is_staff")
@@ -133,28 +139,28 @@ class UserAdmin(RefuseLastSupervisorDeletion, DjangoUserAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(RefuseLastSupervisorDeletion):
+class StaffProfileAdmin(RefuseLastSupervisorDeletion[StaffProfile]):
     form = StaffProfileForm
     list_display = ("display_name", "role", "description")
     list_filter = ("role",)
     search_fields = ("full_name", "user__email")
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(admin.TabularInline[Contact, Account]):
     model = Contact
     extra = 0
     raw_id_fields = ("user",)
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(admin.ModelAdmin[Account]):
     list_display = ("name", "external_id", "created_at")
     search_fields = ("name", "external_id", "contacts__email")
     inlines = [ContactInline]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(admin.ModelAdmin[Contact]):
     list_display = ("email", "name", "account")
     search_fields = ("email", "name", "account__name")
     raw_id_fields = ("user",)

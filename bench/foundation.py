@@ -9,7 +9,7 @@ these machines are shared and noisy:
   requester lookup) with
   their indexes, against the same queries with the ticket table's indexes
   dropped (in a transaction that is rolled back);
-- the write path (``open_ticket`` + ``answer`` through tickets/actions.py,
+- the write path (``open_ticket`` + ``answer`` through tickets/actions,
   with locking, permission checks, events and signals) against bare ORM
   inserts of the same ticket and messages.
 """

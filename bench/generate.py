@@ -1,6 +1,6 @@
 """Generate a large help desk for benchmarks: N tickets with threads, in bulk.
 
-The rows are inserted with bulk_create, not through tickets/actions.py: this
+The rows are inserted with bulk_create, not through tickets/actions: this
 is benchmark data, made fast so that 100,000 tickets take seconds. Run inside
 Django (see bench/foundation.py).
 """

@@ -1,6 +1,6 @@
 """Demo data: queues, accounts, staff of every role and ~200 tickets.
 
-Tickets are made through tickets/actions.py like any others, then moved back
+Tickets are made through tickets/actions like any others, then moved back
 in time (created over the last weeks) so the statistics and lists look like a
 help desk in use. The shifting touches timestamps only, never what an action
 decided.

@@ -4,9 +4,14 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 
 from frontdesk import secret_key
 from frontdesk.env import env_bool, env_int, env_list, env_str
+
+# Lets the admin classes be subscripted at runtime (ModelAdmin[Ticket]) as the
+# type checker needs them to be; it must run before any admin module is imported.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Importing the settings writes nothing: the folder is made by what first

@@ -12,7 +12,7 @@ from mail.ingest import dismiss, reprocess
 from mail.models import InboundMessage, Mailbox, OutgoingMail, QuarantinedMessage
 
 
-class MailboxForm(forms.ModelForm):
+class MailboxForm(forms.ModelForm[Mailbox]):
     password = forms.CharField(
         widget=forms.PasswordInput(render_value=True), required=False, strip=False
     )
@@ -35,7 +35,7 @@ class MailboxForm(forms.ModelForm):
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(admin.ModelAdmin[Mailbox]):
     form = MailboxForm
     list_display = [
         "name",
@@ -59,7 +59,7 @@ class MailboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
     list_display = ["received_at", "message_id", "source", "outcome", "match", "ticket"]
     list_filter = ["outcome", "match", "automatic"]
     search_fields = ["message_id"]
@@ -70,7 +70,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarantinedMessage)
-class QuarantinedMessageAdmin(admin.ModelAdmin):
+class QuarantinedMessageAdmin(admin.ModelAdmin[QuarantinedMessage]):
     list_display = ["last_attempt_at", "source", "error", "attempts", "resolved"]
     list_filter = ["resolved"]
     readonly_fields = [field.name for field in QuarantinedMessage._meta.fields]
@@ -94,7 +94,7 @@ class QuarantinedMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(admin.ModelAdmin[OutgoingMail]):
     list_display = ["created_at", "kind", "recipient", "subject", "state", "attempts", "ticket"]
     list_filter = ["state", "kind"]
     search_fields = ["recipient", "subject", "message_id"]

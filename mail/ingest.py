@@ -92,7 +92,9 @@ def store_raw(raw: bytes) -> tuple[str, str]:
 
 def read_raw(name: str) -> bytes:
     with _raw_storage().open(name, "rb") as handle:
-        return handle.read()
+        # Opened in binary mode; django-stubs types File.read as Any whatever the mode.
+        raw: bytes = handle.read()
+        return raw
 
 
 def synthetic_message_id(hash_hex: str) -> str:

@@ -10,7 +10,7 @@ commit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from email.utils import format_datetime, formataddr
 
 from django.db import transaction
@@ -169,7 +169,7 @@ def _queue_mail(
     ticket: Ticket,
     kind: str,
     template: str,
-    context: dict,
+    context: Mapping[str, object],
     *,
     to: list[str],
     cc: list[str] | None = None,

@@ -1,7 +1,7 @@
 """Drafts: the answer form kept on the server until it is sent ("nothing typed is lost").
 
 A draft belongs to the person who typed it and to nobody else. Saving one is
-no change of the ticket, so it does not go through tickets/actions.py.
+no change of the ticket, so it does not go through tickets/actions.
 """
 
 from __future__ import annotations

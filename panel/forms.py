@@ -1,4 +1,4 @@
-"""Forms of the agent panel. They check input; tickets/actions.py decides."""
+"""Forms of the agent panel. They check input; tickets/actions decides."""
 
 from __future__ import annotations
 
@@ -115,7 +115,9 @@ class ChangeForm(PropertyForm):
         label="Sticky",
         help_text="A customer reply keeps the ticket with its assignee.",
     )
-    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), empty_label=None)
+    # Not required: a page shown before the person could move the ticket posts no queue,
+    # and must meet the conflict its version causes, not a missing field.
+    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), empty_label=None, required=False)
 
     def __init__(self, *args: Any, can_assign: bool, queues: list[Queue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,6 +134,13 @@ class ChangeForm(PropertyForm):
             field.choices = [(queue.pk, queue.name) for queue in queues]  # type: ignore[attr-defined]
         else:
             del self.fields["queue"]
+
+    def moves_unoffered(self) -> bool:
+        """A move posted by somebody who was offered no queues (a forged or outdated form)."""
+        if "queue" in self.fields or not self.is_bound:
+            return False
+        posted = self.data.get(self.add_prefix("queue"))
+        return posted not in (None, "", str(self.initial.get("queue")))
 
 
 class DetailsForm(PropertyForm):

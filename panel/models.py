@@ -18,7 +18,7 @@ class Draft(models.Model):
     """The answer form of one person on one ticket, as they left it unsent.
 
     Only its author ever sees it. It is no change of the ticket: it never goes
-    through tickets/actions.py and never touches the ticket's version.
+    through tickets/actions and never touches the ticket's version.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

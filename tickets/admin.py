@@ -1,4 +1,7 @@
+from typing import Generic, TypeVar
+
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from tickets.models import (
@@ -11,20 +14,22 @@ from tickets.models import (
     Ticket,
 )
 
+_Child = TypeVar("_Child", bound=Model)
 
-class QueueAddressInline(admin.TabularInline):
+
+class QueueAddressInline(admin.TabularInline[QueueAddress, Queue]):
     model = QueueAddress
     extra = 1
 
 
 @admin.register(Queue)
-class QueueAdmin(admin.ModelAdmin):
+class QueueAdmin(admin.ModelAdmin[Queue]):
     list_display = ("name", "is_default", "escalation_step", "escalation_interval")
     filter_horizontal = ("staff",)
     inlines = [QueueAddressInline]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[_Child, Ticket], Generic[_Child]):
     extra = 0
     can_delete = False
 
@@ -35,19 +40,19 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class MessageInline(ReadOnlyInline):
+class MessageInline(ReadOnlyInline[Message]):
     model = Message
     fields = ("created_at", "kind", "author_email", "text")
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(ReadOnlyInline[Event]):
     model = Event
     fields = ("created_at", "actor", "code", "old", "new")
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
-    """Read-only: tickets change only through tickets/actions.py (the panel)."""
+class TicketAdmin(admin.ModelAdmin[Ticket]):
+    """Read-only: tickets change only through tickets/actions (the panel)."""
 
     list_display = ("number", "title", "queue", "status", "priority", "assignee", "is_answered")
     list_filter = ("status", "type", "queue", "is_answered")
@@ -66,7 +71,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(admin.ModelAdmin[Attachment]):
     list_display = ("filename", "content_type", "size", "message")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -77,7 +82,7 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelpdeskSettings)
-class HelpdeskSettingsAdmin(admin.ModelAdmin):
+class HelpdeskSettingsAdmin(admin.ModelAdmin[HelpdeskSettings]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not HelpdeskSettings.objects.exists()
 

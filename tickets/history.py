@@ -38,6 +38,19 @@ LABELS = {
     "mail_to_new_ticket": "put a reply from a sender not on this ticket into a new ticket",
 }
 
+#: Codes that name one thing (the queue a ticket opened in, a mail's sender), not a change.
+ONE_VALUE_CODES = frozenset(
+    {
+        "created",
+        "bounce",
+        "auto_reply",
+        "staff_mail",
+        "auto_mail_capped",
+        "mail_from_ticket",
+        "mail_to_new_ticket",
+    }
+)
+
 #: model label -> {id: current name}
 Names = dict[str, dict[int, str]]
 
@@ -77,7 +90,9 @@ def describe(event: Event, names: Names | None = None) -> str:
         current = names.get(REFERENCING_CODES[event.code], {})
         old = current.get(event.old_ref, old) if event.old_ref is not None else old
         new = current.get(event.new_ref, new) if event.new_ref is not None else new
-    if old or new:
+    if event.code in ONE_VALUE_CODES and new and not old:
+        sentence += f": {new}"
+    elif old or new:
         sentence += f": {old or '—'} → {new or '—'}"
     return sentence
 

@@ -1,7 +1,7 @@
 """Lifecycle jobs: escalation (S9) and auto-close (S10).
 
 Each job reads candidate rows with their version and changes each through
-tickets/actions.py with that version: when two consumers run the same job, the
+tickets/actions with that version: when two consumers run the same job, the
 second one's stale version makes it skip the row instead of acting twice.
 """
 

@@ -206,7 +206,8 @@ class HistoryLine:
 
 
 def history_of(ticket: Ticket) -> list[HistoryLine]:
-    """The ticket's history in words, with current names (three queries at most).
+    """The ticket's history in words, with current names: the events, then one query
+    per kind of row they name (people, queues, accounts), whatever their number.
 
     The caller has checked the ticket through the visibility rule; its history
     is read by its id (DESIGN rule 2).

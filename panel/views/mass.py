@@ -1,15 +1,17 @@
 """Mass Assign, Move, Close and Delete on the tickets checked in a list (S17, S22).
 
-Each ticket goes through tickets/actions.py on its own, so one refusal does not
+Each ticket goes through tickets/actions on its own, so one refusal does not
 undo the others; the person is told which tickets failed and why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +24,7 @@ from tickets import actions, queries
 from tickets.models import Ticket
 
 MAX_SELECTED = 500
+M = TypeVar("M", bound=Model)
 
 
 def selected_numbers(request: StaffRequest) -> list[int]:
@@ -38,6 +41,12 @@ def safe_next(request: StaffRequest) -> str:
     ):
         return target
     return reverse("panel:home")
+
+
+def chosen(request: StaffRequest, name: str, choices: QuerySet[M]) -> M | None:
+    """The row the person chose in the select ``name``, if it is one of ``choices``."""
+    value = request.POST.get(name, "")
+    return choices.filter(pk=int(value)).first() if value.isdigit() and len(value) <= 18 else None
 
 
 def back(request: StaffRequest) -> HttpResponse:
@@ -81,8 +90,7 @@ def apply_to_each(
 @require_POST
 @supervisor_required
 def assign(request: StaffRequest) -> HttpResponse:
-    chosen = request.POST.get("assignee", "")
-    assignee = assignable_staff().filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    assignee = chosen(request, "assignee", assignable_staff())
     if assignee is None:
         messages.error(request, "Choose whom to assign the tickets to.")
         return back(request)
@@ -96,9 +104,7 @@ def assign(request: StaffRequest) -> HttpResponse:
 @require_POST
 @supervisor_required
 def move(request: StaffRequest) -> HttpResponse:
-    chosen = request.POST.get("queue", "")
-    queues = queries.queues_for_mass_move(request.user)
-    queue = queues.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    queue = chosen(request, "queue", queries.queues_for_mass_move(request.user))
     if queue is None:
         messages.error(request, "Choose the queue to move the tickets to.")
         return back(request)

@@ -110,6 +110,9 @@ def change(request: StaffRequest, number: int) -> HttpResponse:
                 priority=data["priority"],
                 is_sticky=data["is_sticky"],
             )
+            if form.moves_unoffered():
+                # After the version check: a page that is only out of date gets the conflict.
+                raise ValidationError("You may not move this ticket to another queue.")
             if data.get("queue") is not None and data["queue"].pk != changed.queue_id:
                 changed = actions.move(
                     actor=request.user,

@@ -4,15 +4,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 # Before this migration an event without an actor was "the system": only the
-# mail gateway and the lifecycle jobs (escalation, auto-close) acted so.
-LIFECYCLE_CODES = {"escalation": "lifecycle:escalation", "status": "lifecycle:auto-close"}
+# mail gateway and the lifecycle jobs (escalation, auto-close) acted so. The
+# auto-close job only ever closed; a mail reply reopened or unassigned.
 
 
 def name_the_system_and_the_rows(apps, schema_editor):
     Event = apps.get_model("tickets", "Event")
-    for code, system in LIFECYCLE_CODES.items():
-        Event.objects.filter(actor__isnull=True, code=code).update(system=system)
-    Event.objects.filter(actor__isnull=True, system="").update(system="mail")
+    unnamed = Event.objects.filter(actor__isnull=True, system="")
+    unnamed.filter(code="escalation").update(system="lifecycle:escalation")
+    unnamed.filter(code="status", new="closed").update(system="lifecycle:auto-close")
+    unnamed.update(system="mail")
     # Ids of the rows the old words name, where exactly one row has that name.
     Queue = apps.get_model("tickets", "Queue")
     Account = apps.get_model("accounts", "Account")
