@@ -2,7 +2,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tickets.visibility import visible_tickets
+from tickets import queries
 
 
 class SignInForm(AuthenticationForm):
@@ -19,5 +19,4 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_active and user.staff is not None:
         return redirect("panel:home")
     # A plain list until the customer portal replaces this page.
-    tickets = visible_tickets(user).select_related("queue").order_by("-created_at")[:50]
-    return render(request, "frontdesk/home.html", {"tickets": tickets})
+    return render(request, "frontdesk/home.html", {"tickets": queries.newest(user, 50)})

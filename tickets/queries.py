@@ -157,6 +157,11 @@ def by_title_words(user: Person, text: str) -> QuerySet[Ticket]:
     return tickets
 
 
+def newest(user: Person, count: int) -> QuerySet[Ticket]:
+    """The newest tickets the person sees, closed ones included."""
+    return visible_tickets(user).select_related("queue").order_by("-created_at")[:count]
+
+
 # One ticket and its page (S18) --------------------------------------------------
 
 
