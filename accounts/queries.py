@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import Account, StaffProfile, User
+from frontdesk.text import without_controls
 
 
 def assignable_staff(including: int | None = None) -> QuerySet[User]:
@@ -23,14 +24,24 @@ def assignable_staff(including: int | None = None) -> QuerySet[User]:
     )
 
 
+def staff_addresses() -> set[str]:
+    """The e-mail address of every staff member, active or not, lower-cased."""
+    emails = User.objects.filter(staff_profile__isnull=False).values_list("email", flat=True)
+    return {email.lower() for email in emails}
+
+
 def staff_profiles() -> QuerySet[StaffProfile]:
     """Every staff member, by name (the queue form's entitled staff)."""
     return StaffProfile.objects.select_related("user").order_by("full_name")
 
 
 def search_accounts(text: str, limit: int) -> QuerySet[Account]:
-    """Accounts whose name contains the text, or whose external id or a contact's address is it."""
-    text = text.strip()
+    """Accounts whose name contains the text, or whose external id or a contact's address is it.
+
+    Control characters are no part of any name: a NUL is an error on PostgreSQL
+    and on SQLite it ends the pattern, matching every account.
+    """
+    text = without_controls(text).strip()
     if not text:
         return Account.objects.none()
     return (
@@ -46,7 +57,7 @@ def search_accounts(text: str, limit: int) -> QuerySet[Account]:
 
 def accounts_named(text: str) -> list[Account]:
     """Up to two accounts with exactly this name (any case) or external id."""
-    text = text.strip()
+    text = without_controls(text).strip()
     return list(Account.objects.filter(Q(external_id=text) | Q(name__iexact=text))[:2])
 
 

@@ -78,7 +78,6 @@ def remove_staff(*, actor: Actor, user: User) -> None:
         user.save(update_fields=["is_staff", "is_superuser"])
 
 
-@transaction.atomic
 def update_profile(
     *,
     actor: User,
@@ -87,18 +86,34 @@ def update_profile(
     description: str,
     email: str,
     signature: str,
+    current_password: str = "",
 ) -> StaffProfile:
-    """My Profile (S24): a staff member's own name, description, address and signature."""
+    """My Profile (S24): a staff member's own name, description, address and signature.
+
+    Changing one's own sign-in address takes the current password, so a session
+    left open (or stolen) cannot move the account to another address.
+    """
     if actor.pk != user.pk:
         _require_admin(actor)
     profile = user.staff
     if profile is None:
         raise PermissionDenied("Only support staff have a profile.")
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        raise ValidationError({"email": "Somebody else signs in with this address."})
-    user.full_name, user.email = full_name, email
-    user.save(update_fields=["full_name", "email"])
-    profile.full_name, profile.description, profile.signature = full_name, description, signature
-    profile.save(update_fields=["full_name", "description", "signature"])
+    if actor.pk == user.pk and email != user.email.lower():
+        # Checked before the transaction: hashing takes a while, and on SQLite
+        # an open write transaction holds every other writer.
+        if not current_password:
+            raise ValidationError(
+                {"current_password": "Type your current password to change your e-mail address."}
+            )
+        if not user.check_password(current_password):
+            raise ValidationError({"current_password": "This is not your current password."})
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise ValidationError({"email": "Somebody else signs in with this address."})
+        user.full_name, user.email = full_name, email
+        user.save(update_fields=["full_name", "email"])
+        profile.full_name, profile.description = full_name, description
+        profile.signature = signature
+        profile.save(update_fields=["full_name", "description", "signature"])
     return profile

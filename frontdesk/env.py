@@ -5,6 +5,7 @@ systemd credentials), so it need not sit in the process environment.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -44,3 +45,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """The header a TLS proxy sets to ``https`` (``X-Forwarded-Proto``), in the form of
+    Django's SECURE_PROXY_SSL_HEADER; None when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", raw):
+        raise ImproperlyConfigured(
+            f"{name} must be the name of a header, like X-Forwarded-Proto, not {raw!r}"
+        )
+    return "HTTP_" + raw.upper().replace("-", "_"), "https"

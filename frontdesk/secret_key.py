@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from frontdesk import private_files
+
 FILE_NAME = "secret_key"
 
 
@@ -31,7 +33,7 @@ def create(data_dir: Path) -> str:
     key = read(data_dir)
     if key:
         return key
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_files.make_folder(data_dir)
     path = data_dir / FILE_NAME
     # Written in full to a private temporary file (mkstemp: mode 0600), then
     # linked to its name: a link never replaces an existing file, so of two

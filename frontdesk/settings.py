@@ -5,9 +5,10 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 
 from frontdesk import secret_key
-from frontdesk.env import env_bool, env_int, env_list, env_str
+from frontdesk.env import env_bool, env_int, env_list, env_proxy_ssl_header, env_str
 
 # Lets the admin classes be subscripted at runtime (ModelAdmin[Ticket]) as the
 # type checker needs them to be; it must run before any admin module is imported.
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "template_partials",
     "huey.contrib.djhuey",
     "frontdesk",
@@ -43,11 +45,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "frontdesk.middleware.no_store_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeouts",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -113,6 +118,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
+# Failed sign-ins per e-mail address typed, and per client address, in a
+# window of seconds that is also the cooldown (frontdesk/sign_in.py).
+SIGN_IN_FAILURES = env_int("SIGN_IN_FAILURES", 5)
+SIGN_IN_ADDRESS_FAILURES = env_int("SIGN_IN_ADDRESS_FAILURES", 20)
+SIGN_IN_WINDOW = env_int("SIGN_IN_WINDOW", 15 * 60)
+# Proxies of ours that append to X-Forwarded-For; 0 trusts only the connection.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# A session ends after this many seconds without a request, and this many
+# seconds after signing in whatever happens (accounts/sessions.py).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 7 * 24 * 3600)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -128,13 +144,45 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Attachments and raw mail (and the folders storage makes for them) for
+# Frontdesk's own user only; see frontdesk/private_files.py.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Behind TLS (README, "Deploying behind TLS"); off for the one-machine HTTP default.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Only for a proxy that sets this header on every request and drops the one a
+# client sent: otherwise anyone could claim to have come over HTTPS.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+# A redirect to HTTPS means cookies must never travel without it either.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# django-csp: on every page. Scripts, styles and images from Frontdesk's own
+# static files only, nothing inline (htmx's indicator style is switched off in
+# panel/base.html and lives in panel.css), no frames, no plugins, forms post
+# only here. Attachment downloads keep the sandboxing policy they set
+# themselves. Django's admin runs under the same policy: its pages have no
+# inline script or style (tests/browser/test_admin_under_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
@@ -155,7 +203,11 @@ MAIL_OUTBOX_BACKOFF_CAP = env_int("MAIL_OUTBOX_BACKOFF_CAP", 6 * 3600)
 MAIL_OUTBOX_LEASE = env_int("MAIL_OUTBOX_LEASE", 300)
 MAIL_MAILBOX_ALERT_AFTER = env_int("MAIL_MAILBOX_ALERT_AFTER", 3)
 MAIL_MAILBOX_TIMEOUT = env_int("MAIL_MAILBOX_TIMEOUT", 60)
+MAIL_MAX_CC = env_int("MAIL_MAX_CC", 20)
 MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN")
+MAIL_NEW_TICKETS_PER_SENDER = env_int("MAIL_NEW_TICKETS_PER_SENDER", 20)
+MAIL_NEW_TICKETS_WINDOW = env_int("MAIL_NEW_TICKETS_WINDOW", 3600)
+MAIL_TRUSTED_AUTHSERV_IDS = env_list("MAIL_TRUSTED_AUTHSERV_IDS", [])
 
 REDIS_URL = env_str("REDIS_URL")
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
@@ -174,6 +226,28 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+    }
+
+# Shared by every web process, as the sign-in limits need: Redis when there is
+# one; otherwise a table in the database (made by a migration), which every
+# process and machine on that database sees and whose primary key makes
+# cache.add atomic. Django's default, memory per process, counts per worker.
+if REDIS_URL:
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("HUEY_NAME", "frontdesk"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "frontdesk_cache",
+            # Culling drops entries once there are more; keep it out of reach.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     }
 
 LOGGING = {

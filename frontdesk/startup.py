@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
-from frontdesk import secret_key
+from frontdesk import private_files, secret_key
 from frontdesk.env import env_str
 
 # Several nodes with keys of their own would log people out when a load
@@ -31,6 +31,14 @@ def require_secret_key() -> None:
             "There is no secret key yet: start `frontdesk run` once (it keeps one in "
             f"{Path(settings.DATA_DIR) / secret_key.FILE_NAME}) or set SECRET_KEY."
         )
+
+
+def prepare_data_folder() -> bool:
+    """`run`: the data folder made 0700, or one that an earlier version left open to
+    every local user closed to them; True when it was open."""
+    data_dir = Path(settings.DATA_DIR)
+    private_files.make_folder(data_dir)
+    return private_files.close_folder(data_dir)
 
 
 def prepare_secret_key() -> None:

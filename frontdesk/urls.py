@@ -2,14 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontdesk import views
+from frontdesk import sign_in, views
+
+# The admin site signs in under the same limits as /login/.
+admin.site.login_form = sign_in.AdminSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
-            authentication_form=views.SignInForm, redirect_authenticated_user=True
+            authentication_form=sign_in.SignInForm, redirect_authenticated_user=True
         ),
         name="login",
     ),

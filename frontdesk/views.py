@@ -1,14 +1,7 @@
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from tickets import queries
-
-
-class SignInForm(AuthenticationForm):
-    def clean_username(self) -> str:
-        # Addresses are stored in lower case; people type them as they like.
-        return self.cleaned_data["username"].strip().lower()
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -35,13 +35,23 @@ def is_valid(address: str) -> bool:
     return True
 
 
+def without_subaddress(address: str) -> str:
+    """``local+tag@domain`` as ``local@domain`` (RFC 5233): the same mailbox."""
+    local, at, domain = address.rpartition("@")
+    return f"{local.partition('+')[0]}@{domain}" if at else address
+
+
 def unique_valid(addresses: list[str], exclude: set[str]) -> list[str]:
-    """Valid addresses in order, without repeats and without any in ``exclude``."""
+    """Valid addresses in order, without repeats and without any in ``exclude``.
+
+    A plus address of an excluded one is excluded too: ``support+<token>@...``
+    (a staff reply address, mail.tokens) is ours and must never become a CC.
+    """
     seen = set(exclude)
     kept = []
     for address in addresses:
         key = address.strip().lower()
-        if key and key not in seen and is_valid(key):
+        if key and key not in seen and without_subaddress(key) not in seen and is_valid(key):
             seen.add(key)
             kept.append(key)
     return kept

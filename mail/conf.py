@@ -41,6 +41,11 @@ def outbox_lease() -> int:
     return _setting("MAIL_OUTBOX_LEASE")
 
 
+def max_cc() -> int:
+    """CC addresses a ticket keeps: each receives every answer, quoting the customer."""
+    return _setting("MAIL_MAX_CC")
+
+
 def mailbox_alert_after() -> int:
     """Consecutive failed polls after which a mailbox shows as failing."""
     return _setting("MAIL_MAILBOX_ALERT_AFTER")
@@ -48,6 +53,22 @@ def mailbox_alert_after() -> int:
 
 def mailbox_timeout() -> int:
     return _setting("MAIL_MAILBOX_TIMEOUT")
+
+
+def new_tickets_per_sender() -> int:
+    """New tickets one sender address may open by mail per window; more wait in quarantine."""
+    return _setting("MAIL_NEW_TICKETS_PER_SENDER")
+
+
+def new_tickets_window() -> int:
+    """The window of the limit above, in seconds."""
+    return _setting("MAIL_NEW_TICKETS_WINDOW")
+
+
+def trusted_authserv_ids() -> set[str]:
+    """Authentication-Results authserv-ids whose DKIM/DMARC verdicts we believe; none by default."""
+    configured = getattr(settings, "MAIL_TRUSTED_AUTHSERV_IDS", [])
+    return {str(item).strip().lower() for item in configured if str(item).strip()}
 
 
 def message_id_domain() -> str:

@@ -7,6 +7,13 @@ next poll fetches it again and ingest recognises it, so nothing is lost and
 nothing doubled. The standard library's imaplib and poplib are enough for
 this: fetching whole messages by UID needs none of IMAPClient's conveniences,
 and they come with every Python.
+
+Every connection but one an administrator chose to leave plain ("none") is
+encrypted before the password is sent: TLS from the start, or STARTTLS, which
+is refused, never skipped, when the server does not offer it. Certificates and
+host names are checked against the system's authorities or the mailbox's own
+CA file. A failed check fails the poll at once: retrying cannot help, and
+nothing was sent.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import imaplib
 import logging
 import poplib
+import ssl
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +31,7 @@ from django.utils import timezone
 
 from mail import conf
 from mail.ingest import IngestResult, ingest
-from mail.models import Mailbox, Protocol
+from mail.models import Mailbox, Protocol, Security
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +41,14 @@ poplib._MAXLINE = 1_000_000  # type: ignore[attr-defined]
 #: A connection that breaks mid-poll is opened again this many times.
 RECONNECTS = 3
 _DROPPED = (imaplib.IMAP4.abort, poplib.error_proto, OSError, EOFError)
+
+
+# OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH.
+_NAME_MISMATCH = (62, 64)
+
+
+class InsecureConnection(Exception):
+    """The connection cannot be made as secure as the mailbox asks; no password was sent."""
 
 
 @dataclass
@@ -59,6 +75,11 @@ def failing_mailboxes() -> QuerySet[Mailbox]:
     )
 
 
+def insecure_mailboxes() -> QuerySet[Mailbox]:
+    """Active mailboxes that send their password in plain text: the panel warns about them."""
+    return Mailbox.objects.filter(is_active=True, security=Security.NONE)
+
+
 def poll_all() -> list[PollResult]:
     return [poll(mailbox) for mailbox in Mailbox.objects.filter(is_active=True)]
 
@@ -74,6 +95,9 @@ def poll(mailbox: Mailbox) -> PollResult:
                 _poll_pop3(mailbox, result)
             else:
                 _poll_imap(mailbox, result)
+        except (ssl.SSLCertVerificationError, InsecureConnection) as error:
+            # Before _DROPPED, which holds OSError: this is no dropped connection.
+            return _failed(mailbox, result, error)
         except _DROPPED as error:
             moved_on = result.stored + result.duplicates + result.quarantined > progress
             if moved_on or reconnects < RECONNECTS:
@@ -95,7 +119,7 @@ def poll(mailbox: Mailbox) -> PollResult:
 
 
 def _failed(mailbox: Mailbox, result: PollResult, error: BaseException) -> PollResult:
-    result.error = f"{type(error).__name__}: {error}"
+    result.error = _describe(mailbox, error)
     try:
         Mailbox.objects.filter(pk=mailbox.pk).update(
             consecutive_failures=F("consecutive_failures") + 1,
@@ -116,18 +140,76 @@ def _failed(mailbox: Mailbox, result: PollResult, error: BaseException) -> PollR
     return result
 
 
+def _describe(mailbox: Mailbox, error: BaseException) -> str:
+    """The error in words an administrator can act on, without a traceback."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        reason = (error.verify_message or error.reason or str(error)).rstrip(".")
+        if error.verify_code in _NAME_MISMATCH:
+            advice = f"The certificate names another host than {mailbox.host}."
+        else:
+            advice = (
+                f"The certificate of {mailbox.host} is not signed by an authority this "
+                "machine trusts: set the mailbox's CA file to the company CA or to the "
+                "server's self-signed certificate."
+            )
+        return f"certificate verify failed: {reason}. {advice} The password was not sent."
+    if isinstance(error, InsecureConnection):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def tls_context(mailbox: Mailbox) -> ssl.SSLContext:
+    """Certificates and host names checked; a CA file replaces the system's authorities."""
+    try:
+        return ssl.create_default_context(cafile=mailbox.ca_file or None)
+    except OSError as error:  # ssl.SSLError is an OSError too
+        raise InsecureConnection(
+            f"The CA file {mailbox.ca_file} cannot be used: {error.strerror or error}"
+        ) from error
+
+
+def _no_starttls(mailbox: Mailbox) -> InsecureConnection:
+    return InsecureConnection(
+        f"{mailbox.host} does not offer STARTTLS, so the password was not sent. "
+        "Choose TLS if the server has a TLS port, or ask its administrator to enable STARTTLS."
+    )
+
+
+def _abandon(connection: imaplib.IMAP4 | poplib.POP3) -> None:
+    """Close without another command: after a failed handshake the server expects none."""
+    try:
+        if isinstance(connection, imaplib.IMAP4):
+            connection.shutdown()
+        else:
+            connection.close()
+    except OSError:
+        log.debug("closing a mailbox connection failed", exc_info=True)
+
+
 def _quoted(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _connect_imap(mailbox: Mailbox) -> imaplib.IMAP4:
     timeout = conf.mailbox_timeout()
+    context = tls_context(mailbox) if mailbox.is_encrypted else None
     connection: imaplib.IMAP4
-    if mailbox.use_ssl:
-        connection = imaplib.IMAP4_SSL(mailbox.host, mailbox.port or 993, timeout=timeout)
+    if mailbox.security == Security.TLS:
+        connection = imaplib.IMAP4_SSL(
+            mailbox.host, mailbox.port or 993, ssl_context=context, timeout=timeout
+        )
     else:
         connection = imaplib.IMAP4(mailbox.host, mailbox.port or 143, timeout=timeout)
-    connection.login(mailbox.username, mailbox.password)
+    try:
+        if mailbox.security == Security.STARTTLS:
+            # Checked here: imaplib's own check raises abort, which would read as a drop.
+            if "STARTTLS" not in connection.capabilities:
+                raise _no_starttls(mailbox)
+            connection.starttls(ssl_context=context)
+        connection.login(mailbox.username, mailbox.password)
+    except BaseException:
+        _abandon(connection)
+        raise
     return connection
 
 
@@ -194,14 +276,32 @@ def _close(connection: imaplib.IMAP4 | poplib.POP3) -> None:
 
 def _connect_pop3(mailbox: Mailbox) -> poplib.POP3:
     timeout = conf.mailbox_timeout()
+    context = tls_context(mailbox) if mailbox.is_encrypted else None
     connection: poplib.POP3
-    if mailbox.use_ssl:
-        connection = poplib.POP3_SSL(mailbox.host, mailbox.port or 995, timeout=timeout)
+    if mailbox.security == Security.TLS:
+        connection = poplib.POP3_SSL(
+            mailbox.host, mailbox.port or 995, timeout=timeout, context=context
+        )
     else:
         connection = poplib.POP3(mailbox.host, mailbox.port or 110, timeout=timeout)
-    connection.user(mailbox.username)
-    connection.pass_(mailbox.password)
+    try:
+        if mailbox.security == Security.STARTTLS:
+            if "STLS" not in _pop3_capabilities(connection):
+                raise _no_starttls(mailbox)
+            connection.stls(context=context)
+        connection.user(mailbox.username)
+        connection.pass_(mailbox.password)
+    except BaseException:
+        _abandon(connection)
+        raise
     return connection
+
+
+def _pop3_capabilities(connection: poplib.POP3) -> dict[str, list[str]]:
+    try:
+        return connection.capa()
+    except poplib.error_proto:
+        return {}  # a server without CAPA (RFC 2449) offers no STLS either
 
 
 def _poll_pop3(mailbox: Mailbox, result: PollResult) -> None:

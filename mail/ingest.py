@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from accounts.actors import MAIL_GATEWAY
 from accounts.models import User
-from mail import loop, route
+from accounts.queries import staff_addresses
+from mail import conf, limits, loop, route
 from mail.addresses import our_addresses, unique_valid
 from mail.models import InboundMessage, Match, Outcome, QuarantinedMessage
 from mail.parse import ParsedMessage, parse
@@ -101,8 +102,14 @@ def synthetic_message_id(hash_hex: str) -> str:
     return f"{hash_hex[:40]}@hash.frontdesk.invalid"
 
 
-def ingest(raw: bytes, source: str, *, queue: Queue | None = None) -> IngestResult:
-    """Store one message and act on it; ``queue`` is the queue of the mailbox it came from."""
+def ingest(
+    raw: bytes, source: str, *, queue: Queue | None = None, check_sender_rate: bool = True
+) -> IngestResult:
+    """Store one message and act on it; ``queue`` is the queue of the mailbox it came from.
+
+    ``check_sender_rate=False`` is an administrator letting through mail the
+    new-ticket limit held (mail.limits).
+    """
     try:
         parsed = parse(raw)
     except Exception as error:
@@ -127,7 +134,7 @@ def ingest(raw: bytes, source: str, *, queue: Queue | None = None) -> IngestResu
                 problems=list(parsed.problems)[:50],
             )
             inbound.raw.name, _ = store_raw(raw)
-            _process(inbound, parsed, raw, queue)
+            _process(inbound, parsed, raw, queue, check_sender_rate=check_sender_rate)
             inbound.save()
     except IntegrityError as error:
         existing = InboundMessage.objects.filter(
@@ -136,17 +143,31 @@ def ingest(raw: bytes, source: str, *, queue: Queue | None = None) -> IngestResu
         if existing is not None:
             return IngestResult(inbound=existing, duplicate=True)
         return IngestResult(quarantined=_quarantine_error(raw, source, queue, error))
+    except limits.SenderOverLimit as held:
+        log.warning("mail from %s held in quarantine: %s", source, held)
+        return IngestResult(quarantined=quarantine(raw, source, str(held), queue=queue))
     except TEMPORARY_ERRORS:
         raise
     except Exception as error:
         return IngestResult(quarantined=_quarantine_error(raw, source, queue, error))
+    if inbound.outcome == Outcome.LOOP:
+        # Kept, not lost: the Mail page lists it for an administrator to re-process.
+        log.warning(
+            "mail %s from %s kept as a loop: %s", message_id, source, inbound.automatic_reasons
+        )
     return IngestResult(inbound=inbound)
 
 
 def _process(
-    inbound: InboundMessage, parsed: ParsedMessage, raw: bytes, mailbox_queue: Queue | None
+    inbound: InboundMessage,
+    parsed: ParsedMessage,
+    raw: bytes,
+    mailbox_queue: Queue | None,
+    *,
+    check_sender_rate: bool = True,
+    ignore_loop: bool = False,
 ) -> None:
-    classification = loop.classify(parsed)
+    classification = loop.classify(parsed, ignore_loop=ignore_loop)
     parsed = loop.strip_internal_headers(parsed)
     inbound.automatic = classification.kind
     inbound.automatic_reasons = "; ".join(classification.reasons)[:500]
@@ -160,7 +181,7 @@ def _process(
         if (
             located is not None
             and located.match == Match.SUBJECT_TAG
-            and not route.writer_role(located.ticket, sender)
+            and not route.writer(located.ticket, parsed).role
         ):
             # Anybody can type [#N]: a bounce from a stranger must prove with our
             # signed id that it answers our mail before it lands on a ticket.
@@ -173,13 +194,16 @@ def _process(
         _done(inbound, Outcome.ATTACHED, located.match, located.detail, message)
         return
     refused: route.Located | None = None
+    refusal = ""
     if located is not None:
-        role = route.writer_role(located.ticket, sender)
+        writer = route.writer(located.ticket, parsed)
+        role, refusal = writer.role, writer.reason
         if role == "staff":
             message = _add_system_note(
-                inbound, located.ticket, parsed, "staff_mail", author=route.staff_user(sender)
+                inbound, located.ticket, parsed, "staff_mail", author=writer.user
             )
-            _done(inbound, Outcome.STAFF_NOTE, located.match, located.detail, message)
+            detail = f"{located.detail}, from staff: {writer.reason}"
+            _done(inbound, Outcome.STAFF_NOTE, located.match, detail, message)
             return
         if role:
             text, files = _text_and_files(parsed)
@@ -192,12 +216,16 @@ def _process(
                 message_id=_stored_id(inbound.message_id),
                 attachments=files,
             )
-            _done(
-                inbound, Outcome.REPLY, located.match, f"{located.detail}, from the {role}", message
-            )
+            detail = f"{located.detail}, from the {role}" + (f"; {refusal}" if refusal else "")
+            _done(inbound, Outcome.REPLY, located.match, detail, message)
             return
         refused = located
+    if check_sender_rate:
+        limits.check_new_ticket(sender)
     _open_ticket(inbound, parsed, classification, mailbox_queue, refused)
+    if refusal:
+        # Why staff mail was not taken as staff's: the admin reading the entry must see it.
+        inbound.match_detail = f"{inbound.match_detail}; {refusal}"[:500]
 
 
 def _open_ticket(
@@ -212,6 +240,7 @@ def _open_ticket(
         raise Unprocessable("The message has no single sender address (From missing or ambiguous).")
     ours = our_addresses()
     text, files = _text_and_files(parsed)
+    cc, left_out = _ticket_cc(parsed, exclude=ours | {sender})
     ticket = actions.open_ticket(
         actor=MAIL_GATEWAY,
         title=_title(parsed.subject),
@@ -219,8 +248,7 @@ def _open_ticket(
         text=text,
         type=TicketType.EMAIL,
         queue=route.queue_for(parsed, mailbox_queue),
-        # Everybody else the customer wrote to hears our answers too (reply-all).
-        cc=unique_valid([*parsed.to, *parsed.cc], exclude=ours | {sender}),
+        cc=cc,
         html=parsed.html,
         message_id=_stored_id(inbound.message_id),
         attachments=files,
@@ -228,12 +256,19 @@ def _open_ticket(
         send_confirmation=not classification.suppress_auto_response and sender not in ours,
     )
     message = ticket.messages.first()
+    cc_note = ""
+    if left_out:
+        kept = f"at most {len(cc)} are kept"
+        cc_note = f"{left_out} CC addresses left out ({kept})"
+        actions.record_system_event(
+            actor=MAIL_GATEWAY, ticket=ticket, code="cc_left_out", new=f"{left_out} ({kept})"
+        )
     if refused is None:
-        _done(inbound, Outcome.NEW_TICKET, Match.NEW_TICKET, "", message)
+        _done(inbound, Outcome.NEW_TICKET, Match.NEW_TICKET, cc_note, message)
         return
     detail = (
         f"{refused.detail} matched #{refused.ticket.number}, but {sender} is not its "
-        "requester, a CC or staff"
+        "requester, a CC or staff" + (f"; {cc_note}" if cc_note else "")
     )
     actions.record_system_event(
         actor=MAIL_GATEWAY, ticket=ticket, code="mail_from_ticket", new=f"#{refused.ticket.number}"
@@ -245,6 +280,16 @@ def _open_ticket(
         new=f"#{ticket.number}",
     )
     _done(inbound, Outcome.NEW_TICKET, Match.REFUSED, detail[:500], message)
+
+
+def _ticket_cc(parsed: ParsedMessage, exclude: set[str]) -> tuple[list[str], int]:
+    """Everybody else the customer wrote to, who hears our answers too (reply-all), and
+    how many were left out: at most ``MAIL_MAX_CC``, so one mail with a thousand
+    addresses cannot send our answers, quoting the customer, to a thousand strangers.
+    Never our own addresses nor staff, who read the ticket in the panel."""
+    addresses = unique_valid([*parsed.to, *parsed.cc], exclude=exclude | staff_addresses())
+    limit = conf.max_cc()
+    return addresses[:limit], max(0, len(addresses) - limit)
 
 
 def _done(
@@ -372,15 +417,44 @@ def quarantine(
     raise DatabaseError(f"could not quarantine message {sha}")
 
 
-def reprocess(entry: QuarantinedMessage) -> IngestResult:
-    """Run a quarantined message through ingest again; resolved once it is stored."""
-    result = ingest(read_raw(entry.raw.name), entry.source, queue=entry.queue)
+def reprocess(entry: QuarantinedMessage, *, check_sender_rate: bool = False) -> IngestResult:
+    """Run a quarantined message through ingest again; resolved once it is stored.
+
+    An administrator re-processing one message decided it is real: the
+    new-ticket limit that may have held it does not hold it again.
+    """
+    result = ingest(
+        read_raw(entry.raw.name),
+        entry.source,
+        queue=entry.queue,
+        check_sender_rate=check_sender_rate,
+    )
     if result.inbound is not None:
         QuarantinedMessage.objects.filter(pk=entry.pk).update(
             resolved=True, resolved_at=timezone.now(), inbound=result.inbound
         )
         entry.refresh_from_db()
     return result
+
+
+def reprocess_loop(inbound: InboundMessage, *, by: User) -> InboundMessage:
+    """An administrator says a message kept as a loop was none: act on it, loop mark ignored.
+
+    Raises what processing raises (e.g. Unprocessable); the row then stays a loop.
+    """
+    raw = read_raw(inbound.raw.name)
+    parsed = parse(raw)
+    with transaction.atomic():
+        row = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
+        if row.outcome != Outcome.LOOP:
+            return row  # somebody re-processed it a moment ago
+        # The mailbox it came from is not kept: the queue comes from the recipients.
+        _process(row, parsed, raw, None, check_sender_rate=False, ignore_loop=True)
+        note = f"re-processed by {by.email}, the loop mark ignored"
+        row.match_detail = f"{row.match_detail}; {note}" if row.match_detail else note
+        row.match_detail = row.match_detail[:500]
+        row.save()
+    return row
 
 
 def dismiss(entry: QuarantinedMessage) -> None:

@@ -12,12 +12,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.actors import MAIL_GATEWAY
 from mail import conf, tokens
-from mail.models import AUTOMATIC_KINDS, OutgoingMail
-from mail.parse import ParsedMessage
+from mail.models import AUTOMATIC_KINDS, InboundMessage, Outcome, OutgoingMail
+from mail.parse import MAX_HEADERS, ParsedMessage
 from tickets import actions
 from tickets.models import Ticket
 
@@ -67,36 +68,38 @@ class Classification:
         ]
         if order.index(kind) < order.index(self.kind):
             self.kind = kind
-        self.reasons.append(reason)
+        if reason not in self.reasons:
+            self.reasons.append(reason)
         self.suppress_auto_response = True
 
 
-def _first(parsed: ParsedMessage, name: str) -> str:
-    values = parsed.header(name)
-    return values[0].strip() if values else ""
+def classify(parsed: ParsedMessage, *, ignore_loop: bool = False) -> Classification:
+    """What kind of automatic mail this is, with the headers that say so.
 
-
-def classify(parsed: ParsedMessage) -> Classification:
-    """What kind of automatic mail this is, with the headers that say so."""
+    Every occurrence of a header counts: a sender (or a relay) that adds a
+    second Auto-Submitted or Precedence still marks the mail automatic, and
+    automatic mail must never get an automatic answer (RFC 3834). With
+    ``ignore_loop`` (an admin re-processing a message kept as a loop) our loop
+    mark and Message-ID are not looked at.
+    """
     result = Classification()
-    for value in parsed.header(tokens.LOOP_HEADER):
-        if tokens.is_our_loop_mark(value):
-            result._add(Kind.LOOP, f"{tokens.LOOP_HEADER} is ours")
-    if parsed.message_id and tokens.ticket_from_message_id(parsed.message_id) is not None:
-        result._add(Kind.LOOP, "the Message-ID is one of ours")
+    if not ignore_loop:
+        _our_mail_coming_back(parsed, result)
 
-    auto_submitted = _first(parsed, "Auto-Submitted").split(";")[0].strip().lower()
-    if auto_submitted and auto_submitted != "no":
-        kind = Kind.AUTO_REPLY if auto_submitted == "auto-replied" else Kind.AUTOMATIC
-        result._add(kind, f"Auto-Submitted: {auto_submitted}")
+    for value in parsed.header("Auto-Submitted"):
+        auto_submitted = value.split(";")[0].strip().lower()
+        if auto_submitted and auto_submitted != "no":
+            kind = Kind.AUTO_REPLY if auto_submitted == "auto-replied" else Kind.AUTOMATIC
+            result._add(kind, f"Auto-Submitted: {auto_submitted}")
 
-    precedence = _first(parsed, "Precedence").lower()
-    if precedence in ("bulk", "junk"):
-        result._add(Kind.BULK, f"Precedence: {precedence}")
-    elif precedence == "list":
-        result._add(Kind.LIST, "Precedence: list")
-    elif precedence == "auto_reply":
-        result._add(Kind.AUTO_REPLY, "Precedence: auto_reply")
+    for value in parsed.header("Precedence"):
+        precedence = value.strip().lower()
+        if precedence in ("bulk", "junk"):
+            result._add(Kind.BULK, f"Precedence: {precedence}")
+        elif precedence == "list":
+            result._add(Kind.LIST, "Precedence: list")
+        elif precedence == "auto_reply":
+            result._add(Kind.AUTO_REPLY, "Precedence: auto_reply")
 
     list_headers = sorted({key for key, _ in parsed.headers if key.lower().startswith("list-")})
     if list_headers:
@@ -107,17 +110,33 @@ def classify(parsed: ParsedMessage) -> Classification:
     if parsed.header("X-Auto-Response-Suppress"):
         result.reasons.append("X-Auto-Response-Suppress")
         result.suppress_auto_response = True
+    if len(parsed.headers) >= MAX_HEADERS:
+        # The headers past the limit were not read: one of them may mark the mail automatic.
+        result.reasons.append(f"{MAX_HEADERS} headers or more")
+        result.suppress_auto_response = True
 
-    return_path = _first(parsed, "Return-Path")
-    if return_path.replace(" ", "") == "<>":
+    if any(value.replace(" ", "") == "<>" for value in parsed.header("Return-Path")):
         result._add(Kind.BOUNCE, "null sender")
     local_part = parsed.from_address.partition("@")[0]
     if local_part in _BOUNCE_SENDERS:
         result._add(Kind.BOUNCE, f"sent by {local_part}")
-    content_type = _first(parsed, "Content-Type").lower()
-    if content_type.startswith("multipart/report"):
+    if any(
+        value.strip().lower().startswith("multipart/report")
+        for value in parsed.header("Content-Type")
+    ):
         result._add(Kind.BOUNCE, "multipart/report")
     return result
+
+
+def _our_mail_coming_back(parsed: ParsedMessage, result: Classification) -> None:
+    # The mark is an HMAC of the Message-ID it was sent with: valid only on that
+    # very mail, so a mark copied into a reply (which has an id of its own) is no loop.
+    for value in parsed.header(tokens.LOOP_HEADER):
+        if tokens.is_our_loop_mark(value, parsed.message_id):
+            result._add(Kind.LOOP, f"{tokens.LOOP_HEADER} is ours for this Message-ID")
+            break
+    if parsed.message_id and tokens.ticket_from_message_id(parsed.message_id) is not None:
+        result._add(Kind.LOOP, "the Message-ID is one of ours")
 
 
 def strip_internal_headers(parsed: ParsedMessage) -> ParsedMessage:
@@ -130,6 +149,16 @@ def strip_internal_headers(parsed: ParsedMessage) -> ParsedMessage:
     if len(headers) == len(parsed.headers):
         return parsed
     return dataclasses.replace(parsed, headers=headers)
+
+
+def kept_as_loops(since: timedelta | None = None) -> QuerySet[InboundMessage]:
+    """Messages kept as our own mail coming back, newest first, for an admin to review:
+    a copied mark or Message-ID would otherwise make a person's mail vanish unseen.
+    The index inbound_received serves ``since``."""
+    kept = InboundMessage.objects.filter(outcome=Outcome.LOOP)
+    if since is not None:
+        kept = kept.filter(received_at__gte=timezone.now() - since)
+    return kept.order_by("-received_at", "-id")
 
 
 def may_send_automatic(ticket: Ticket | None, recipient: str) -> bool:

@@ -187,6 +187,12 @@ class Protocol(models.TextChoices):
     POP3 = "pop3", "POP3"
 
 
+class Security(models.TextChoices):
+    TLS = "tls", "TLS from the start (IMAPS, POP3S)"
+    STARTTLS = "starttls", "STARTTLS (a plain connection upgraded to TLS before login)"
+    NONE = "none", "None: plain text, insecure"
+
+
 class Mailbox(models.Model):
     """A mailbox Frontdesk polls, with where polling got to and how it fares (S27).
 
@@ -198,7 +204,21 @@ class Mailbox(models.Model):
     protocol = models.CharField(max_length=4, choices=Protocol.choices, default=Protocol.IMAP)
     host = models.CharField(max_length=255)
     port = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: the default.")
-    use_ssl = models.BooleanField(default=True)
+    security = models.CharField(
+        max_length=8,
+        choices=Security.choices,
+        default=Security.TLS,
+        help_text="TLS and STARTTLS check the server's certificate and host name before "
+        "the password is sent. None sends the password and every message unencrypted.",
+    )
+    ca_file = models.CharField(
+        "CA file",
+        max_length=500,
+        blank=True,
+        help_text="Optional absolute path of a PEM file: the certificate authority (a "
+        "company CA, or a self-signed server's own certificate) to trust instead of the "
+        "system's. It must be readable on every machine that runs the worker.",
+    )
     username = models.CharField(max_length=255)
     password = models.CharField(max_length=255, blank=True)
     folder = models.CharField(max_length=255, default="INBOX", help_text="IMAP only.")
@@ -225,10 +245,17 @@ class Mailbox(models.Model):
             models.CheckConstraint(
                 condition=Q(protocol__in=Protocol.values), name="mailbox_protocol"
             ),
+            models.CheckConstraint(
+                condition=Q(security__in=Security.values), name="mailbox_security"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_encrypted(self) -> bool:
+        return self.security != Security.NONE
 
     @property
     def is_alerting(self) -> bool:

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from email.utils import format_datetime, formataddr
 
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from accounts.models import StaffProfile
-from mail import loop, outbox, tokens
+from accounts.models import StaffProfile, User
+from mail import loop, outbox, route, tokens
 from mail.addresses import is_valid, our_addresses, unique_valid
 from mail.models import InboundMessage, Outcome, OutgoingKind, OutgoingMail
 from tickets.models import Attachment, HelpdeskSettings, Message, MessageKind, Queue, Ticket
+from tickets.visibility import can_see
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
 _MESSAGE_ID = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
@@ -33,18 +35,37 @@ def clean_header(value: str) -> str:
     return " ".join(_CONTROL.sub(" ", value).split())
 
 
-def from_address(queue: Queue) -> str:
-    """The queue's own address, else the main support address, with the queue's name."""
+def queue_address(queue: Queue) -> str:
+    """The queue's own address, else the main support address."""
     address = queue.addresses.order_by("id").values_list("email", flat=True).first()
-    address = address or HelpdeskSettings.load().support_address
-    return formataddr((clean_header(queue.name), address))
+    return address or HelpdeskSettings.load().support_address
+
+
+def from_address(queue: Queue) -> str:
+    """The queue's address with the queue's name."""
+    return formataddr((clean_header(queue.name), queue_address(queue)))
+
+
+@dataclass(frozen=True)
+class Recipients:
+    to: list[str]
+    cc: list[str]
+
+
+def answer_recipients(requester_email: str, cc: Iterable[str]) -> Recipients:
+    """Who an answer goes to: the requester and the CCs, never our own addresses.
+
+    The panel shows it before the answer is sent; nothing goes out without a ``to``.
+    """
+    ours = our_addresses()
+    to = unique_valid([requester_email], exclude=ours)
+    return Recipients(to=to, cc=unique_valid(list(cc), exclude=ours | set(to)) if to else [])
 
 
 def queue_answer(ticket: Ticket, message: Message) -> OutgoingMail | None:
     """A staff answer to the requester and the CCs, threaded, quoting the customer."""
-    ours = our_addresses()
-    to = unique_valid([ticket.requester_email], exclude=ours)
-    if not to:
+    recipients = answer_recipients(ticket.requester_email, ticket.cc)
+    if not recipients.to:
         return None
     previous = (
         ticket.messages.filter(kind=MessageKind.CUSTOMER, created_at__lte=message.created_at)
@@ -62,15 +83,70 @@ def queue_answer(ticket: Ticket, message: Message) -> OutgoingMail | None:
         "signature": profile.signature.strip() if profile is not None else "",
         "quote": _quote(previous),
     }
-    return _queue_mail(
+    in_reply_to = previous.message_id if previous is not None else ""
+    staff = _staff_readers(ticket, recipients.cc)
+    row = _queue_mail(
         ticket,
         OutgoingKind.ANSWER,
         "answer",
         context,
-        to=to,
-        cc=unique_valid(list(ticket.cc), exclude=ours | set(to)),
-        in_reply_to=previous.message_id if previous is not None else "",
+        to=recipients.to,
+        cc=[address for address in recipients.cc if address not in staff],
+        in_reply_to=in_reply_to,
         attachments=message.attachments.all(),
+    )
+    for address, user in staff.items():
+        queue_staff_copy(
+            ticket,
+            user,
+            address,
+            "answer",
+            context,
+            in_reply_to=in_reply_to,
+            attachments=message.attachments.all(),
+        )
+    return row
+
+
+def _staff_readers(ticket: Ticket, addresses: list[str]) -> dict[str, User]:
+    """The CCs who are staff and may see the ticket; a staff CC who may not is a plain CC."""
+    readers: dict[str, User] = {}
+    for address in addresses:
+        user = route.staff_user(address)
+        if user is not None and can_see(user, ticket):
+            readers[address] = user
+    return readers
+
+
+def queue_staff_copy(
+    ticket: Ticket,
+    user: User,
+    address: str,
+    template: str,
+    context: Mapping[str, object],
+    *,
+    in_reply_to: str = "",
+    attachments: Iterable[Attachment] = (),
+) -> OutgoingMail:
+    """Mail about a ticket to one staff member alone, answerable as staff.
+
+    Its Reply-To (``support+<token>@...``) and Message-ID carry a staff reply
+    token signed for this person and ticket (mail.tokens): their reply is taken
+    as theirs, an internal note, while a From header naming them proves
+    nothing. The token must never reach anybody else: this mail goes to them
+    alone, and its Message-ID is kept out of the References of other mail.
+    """
+    reply_to = tokens.staff_reply_address(queue_address(ticket.queue), ticket.number, user.pk)
+    return _queue_mail(
+        ticket,
+        OutgoingKind.ANSWER,
+        template,
+        context,
+        to=[address],
+        in_reply_to=in_reply_to,
+        attachments=attachments,
+        reply_to=formataddr((clean_header(ticket.queue.name), reply_to)),
+        message_id=tokens.make_staff_message_id(ticket.number, user.pk),
     )
 
 
@@ -158,7 +234,14 @@ def _references(ticket: Ticket, in_reply_to: str) -> list[str]:
         .order_by("created_at", "id")
         .values_list("message_id", flat=True),
     ]
-    kept = [item for item in ids if _MESSAGE_ID.fullmatch(item) and item != in_reply_to]
+    kept = [
+        item
+        for item in ids
+        if _MESSAGE_ID.fullmatch(item)
+        and item != in_reply_to
+        # A staff copy's id carries its staff reply token: nobody else may see it.
+        and not tokens.is_staff_token_id(item)
+    ]
     kept = list(dict.fromkeys(kept))[-(_MAX_REFERENCES - 1) :]
     if in_reply_to:
         kept.append(in_reply_to)
@@ -175,12 +258,18 @@ def _queue_mail(
     cc: list[str] | None = None,
     in_reply_to: str = "",
     attachments: Iterable[Attachment] = (),
+    reply_to: str = "",
+    message_id: str = "",
 ) -> OutgoingMail:
     context = {**context, "ticket": ticket}
     subject = clean_header(render_to_string(f"mail/{template}_subject.txt", context))
     if not _MESSAGE_ID.fullmatch(in_reply_to):
         in_reply_to = ""
-    headers = {tokens.LOOP_HEADER: tokens.loop_mark()}
+    message_id = message_id or tokens.make_message_id(ticket.number)
+    # Signed over this mail's own Message-ID: copied into other mail it is no mark of ours.
+    headers = {tokens.LOOP_HEADER: tokens.loop_mark(message_id)}
+    if reply_to:
+        headers["Reply-To"] = reply_to
     if in_reply_to:
         headers["In-Reply-To"] = f"<{in_reply_to}>"
     references = _references(ticket, in_reply_to)
@@ -200,7 +289,7 @@ def _queue_mail(
         headers=headers,
         text=render_to_string(f"mail/{template}.txt", context),
         html=render_to_string(f"mail/{template}.html", context),
-        message_id=tokens.make_message_id(ticket.number),
+        message_id=message_id,
         recipient=to[0],
     )
     files = list(attachments)

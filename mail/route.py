@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from accounts.models import User
-from mail import tokens
+from mail import authresults, tokens
 from mail.models import Match, OutgoingMail
 from mail.parse import ParsedMessage
 from tickets.models import Message, Queue, QueueAddress, Ticket
+from tickets.visibility import can_see
 
 _SUBJECT_TAG = re.compile(r"\[#(\d{1,18})\]")
 # References can list hundreds of ids; the newest few are the ones that thread.
@@ -35,6 +34,10 @@ def thread_ids(parsed: ParsedMessage) -> list[str]:
     return ids[:_MAX_IDS]
 
 
+def recipient_addresses(parsed: ParsedMessage) -> list[str]:
+    return [*parsed.delivered_to, *parsed.to, *parsed.cc]
+
+
 def locate(parsed: ParsedMessage) -> Located | None:
     """The ticket a message answers: signed token, stored Message-ID, then subject tag."""
     ids = thread_ids(parsed)
@@ -43,6 +46,10 @@ def locate(parsed: ParsedMessage) -> Located | None:
         ticket = Ticket.objects.filter(number=number).first()
         if ticket is not None:
             return Located(ticket, Match.TOKEN, f"signed Message-ID of #{number}")
+    for token in tokens.staff_tokens_in(recipient_addresses(parsed)):
+        ticket = Ticket.objects.filter(number=token.ticket_number).first()
+        if ticket is not None:
+            return Located(ticket, Match.TOKEN, f"signed staff reply address of #{ticket.number}")
     if ids:
         located = _by_stored_id(ids)
         if located is not None:
@@ -92,18 +99,56 @@ def staff_user(address: str) -> User | None:
     return user
 
 
-def writer_role(ticket: Ticket, sender: str) -> str:
-    """Why the sender may write to the ticket: requester, cc, staff; "" when not at all."""
-    sender = sender.lower()
+@dataclass(frozen=True)
+class Writer:
+    """Why the sender may write to a ticket, and as whom."""
+
+    #: "requester", "cc", "staff"; "" when not at all (the mail opens a new ticket).
+    role: str
+    #: The staff member, when role is "staff".
+    user: User | None = None
+    #: For staff: what proved the mail theirs; for refused staff mail: why it was refused.
+    reason: str = ""
+
+
+def writer(ticket: Ticket, parsed: ParsedMessage) -> Writer:
+    """The sender's right to write to the ticket: requester, staff with proof, a CC.
+
+    From is only a claim. Staff mail acts as staff (an internal note under their
+    name) only with proof that it comes from them: a reply token Frontdesk
+    signed for that person and this ticket, or a DKIM/DMARC pass for the From
+    domain by a server the admin trusts; and only on a ticket they may see.
+    """
+    sender = parsed.from_address.lower()
     if not sender:
-        return ""
+        return Writer("")
     if sender == ticket.requester_email.lower():
-        return "requester"
+        return Writer("requester")
+    refusal = ""
+    user = staff_user(sender)
+    if user is not None:
+        proof = staff_proof(ticket, user, parsed)
+        if not proof:
+            refusal = (
+                f"{sender} is staff, but the mail has no reply token Frontdesk signed for "
+                f"them and #{ticket.number}, nor a DKIM/DMARC pass by a trusted server"
+            )
+        elif not can_see(user, ticket):
+            refusal = f"{sender} is staff ({proof}), but may not see #{ticket.number}"
+        else:
+            return Writer("staff", user, proof)
     if sender in {address.lower() for address in ticket.cc}:
-        return "cc"
-    if staff_user(sender) is not None:
-        return "staff"
-    return ""
+        return Writer("cc", reason=refusal)
+    return Writer("", reason=refusal)
+
+
+def staff_proof(ticket: Ticket, user: User, parsed: ParsedMessage) -> str:
+    """What shows that this staff member sent the mail about this ticket; "" for nothing."""
+    wanted = tokens.StaffToken(ticket.number, user.pk)
+    if wanted in tokens.staff_tokens_in([*thread_ids(parsed), *recipient_addresses(parsed)]):
+        return "signed staff reply token"
+    domain = parsed.from_address.rpartition("@")[2]
+    return authresults.verified_domain(parsed.header("Authentication-Results"), domain)
 
 
 def queue_for(parsed: ParsedMessage, mailbox_queue: Queue | None = None) -> Queue | None:
@@ -117,13 +162,12 @@ def queue_for(parsed: ParsedMessage, mailbox_queue: Queue | None = None) -> Queu
     recipients = [address.lower() for address in [*parsed.delivered_to, *parsed.to, *parsed.cc]]
     if not recipients:
         return None
-    # EmailField keeps the case an admin typed: compare without it.
-    matches = Q()
-    for recipient in set(recipients):
-        matches |= Q(email__iexact=recipient)
+    # EmailField keeps the case an admin typed: compare without it. A help desk has
+    # a few queue addresses and a mail may name a thousand recipients: read them all
+    # (one condition per recipient is too deep an expression for SQLite).
     by_address = {
         address.email.lower(): address.queue
-        for address in QueueAddress.objects.filter(matches).select_related("queue")
+        for address in QueueAddress.objects.select_related("queue")
     }
     for recipient in recipients:
         if recipient in by_address:

@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Account, User
 from accounts.queries import accounts_named, assignable_staff, email_taken, staff_profiles
+from frontdesk.text import restore_controls, visible_controls, without_controls
 from panel.models import DRAFT_MAX_CHARS
 from tickets.files import IncomingFile
 from tickets.models import HelpdeskSettings, Queue, Status
@@ -19,7 +20,7 @@ from tickets.queues import addresses_taken
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.staff.display_name if obj.staff else str(obj)
+        return visible_controls(obj.staff.display_name if obj.staff else str(obj))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -66,16 +67,48 @@ def add_action_errors(
         form.add_error(target if target in form.fields else None, messages)
 
 
+def without_control_characters(form: forms.BaseForm) -> None:
+    """Take control characters (but tab and line breaks) out of every posted text field.
+
+    Nobody types them; a NUL is a server error on PostgreSQL and matches every
+    title on SQLite. The form then checks, shows and saves the text without them.
+    Passwords stay exactly as typed: they are checked against a hash, never stored.
+    """
+    if not form.is_bound:
+        return
+    posted: Any = form.data
+    data = posted.copy()
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if (
+            not isinstance(field, forms.CharField)
+            or isinstance(field.widget, forms.PasswordInput)
+            or key not in data
+        ):
+            continue
+        if hasattr(data, "setlist"):
+            data.setlist(key, [_cleaned(value) for value in data.getlist(key)])
+        else:
+            data[key] = _cleaned(data[key])
+    form.data = data
+
+
+def _cleaned(value: Any) -> Any:
+    return without_controls(value) if isinstance(value, str) else value
+
+
 class PanelForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        without_control_characters(self)
 
 
 class PanelModelForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        without_control_characters(self)
 
 
 class VersionedForm(PanelForm):
@@ -144,17 +177,28 @@ class ChangeForm(PropertyForm):
 
 
 class DetailsForm(PropertyForm):
-    title = forms.CharField(max_length=255)
+    # No max_length: the field shows direction controls as longer markers; the action
+    # checks the length of the title it saves.
+    title = forms.CharField()
     requester_email = forms.EmailField(label="Requester e-mail")
+
+    def clean_title(self) -> str:
+        # The field shows direction controls as markers (panel/views/ticket.py details_form).
+        return restore_controls(self.cleaned_data["title"])
 
 
 class ChooseAccountForm(VersionedForm):
     account = forms.ModelChoiceField(queryset=Account.objects.all())
 
 
-def parse_addresses(text: str) -> list[str]:
+def split_addresses(text: str) -> list[str]:
+    """The addresses typed, separated by commas, semicolons or lines; not checked."""
     addresses = [part.strip() for part in text.replace(";", ",").replace("\n", ",").split(",")]
-    addresses = [address for address in addresses if address]
+    return [address for address in addresses if address]
+
+
+def parse_addresses(text: str) -> list[str]:
+    addresses = split_addresses(text)
     bad = []
     for address in addresses:
         try:
@@ -288,6 +332,13 @@ class ProfileForm(PanelForm):
         max_length=200, required=False, help_text="For example your position: senior engineer."
     )
     email = forms.EmailField(label="E-mail", help_text="You also sign in with it.")
+    current_password = forms.CharField(
+        label="Current password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed to change the address you sign in with.",
+    )
     signature = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -368,7 +419,7 @@ class QueueForm(PanelModelForm):
                 minutes = int(queue.escalation_interval.total_seconds() // 60)
                 self.initial.setdefault("escalation_minutes", minutes)
         self.fields["staff"].label_from_instance = lambda profile: (  # type: ignore[attr-defined]
-            f"{profile.display_name} ({profile.get_role_display()})"
+            f"{visible_controls(profile.display_name)} ({profile.get_role_display()})"
         )
 
     def clean_addresses(self) -> list[str]:

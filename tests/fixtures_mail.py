@@ -2,14 +2,19 @@
 
 Imported by tests/mailflow/conftest.py. Dovecot runs in the foreground with a
 configuration of its own in a temporary directory, on free loopback ports; if
-it cannot start, the fixture fails (the test command installs it).
+it cannot start, the fixture fails (the test command installs it). It speaks
+TLS (IMAPS, POP3S, and STARTTLS on the plain ports) with a certificate for
+127.0.0.1 and localhost signed by a test CA made for the session with the
+``openssl`` command (Dovecot's Debian package depends on it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import itertools
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -29,6 +34,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.utils import timezone
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 PASSWORD = "secret"
 _USERS = 200
 _NOBODY = 65534
@@ -54,15 +60,100 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"Dovecot did not start (exit {process.poll()}):\n{text}", pytrace=False)
 
 
+@dataclass(frozen=True)
+class ServerTls:
+    cert: Path
+    key: Path
+
+
+@dataclass(frozen=True)
+class MailCertificates:
+    ca: Path  # the test CA's certificate: what a mailbox pins as its CA file
+    other_ca: Path  # a CA that signed nothing any test server shows
+    server: ServerTls  # for 127.0.0.1 and localhost, signed by ``ca``
+    other_name: ServerTls  # for mail.other.example, signed by ``ca``
+    self_signed: ServerTls  # for 127.0.0.1 and localhost, signed by nobody but itself
+
+
+def _openssl(*args: str | Path) -> None:
+    subprocess.run([OPENSSL, *map(str, args)], check=True, capture_output=True)  # noqa: S603
+
+
+_EC_KEY = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+
+
+def _make_ca(directory: Path, name: str) -> tuple[Path, Path]:
+    cert, key = directory / f"{name}.pem", directory / f"{name}.key"
+    _openssl(
+        "req", "-x509", *_EC_KEY, "-keyout", key, "-out", cert, "-days", "2",
+        "-subj", f"/CN=Frontdesk tests {name}",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    )  # fmt: skip
+    return cert, key
+
+
+def _make_self_signed(directory: Path, name: str, names: str) -> ServerTls:
+    cert, key = directory / f"{name}.pem", directory / f"{name}.key"
+    _openssl(
+        "req", "-x509", *_EC_KEY, "-keyout", key, "-out", cert, "-days", "2",
+        "-subj", f"/CN={name}", "-addext", f"subjectAltName = {names}",
+        "-addext", "basicConstraints = critical,CA:FALSE",
+    )  # fmt: skip
+    return ServerTls(cert, key)
+
+
+def _make_server(directory: Path, name: str, ca: tuple[Path, Path], names: str) -> ServerTls:
+    cert, key, request = (directory / f"{name}{end}" for end in (".pem", ".key", ".csr"))
+    extensions = directory / f"{name}.ext"
+    extensions.write_text(
+        f"subjectAltName = {names}\n"
+        "basicConstraints = critical,CA:FALSE\n"
+        "keyUsage = critical,digitalSignature\n"
+        "extendedKeyUsage = serverAuth\n"
+    )
+    _openssl("req", "-new", *_EC_KEY, "-keyout", key, "-out", request, "-subj", f"/CN={name}")
+    _openssl(
+        "x509", "-req", "-in", request, "-CA", ca[0], "-CAkey", ca[1],
+        "-set_serial", str(secrets.randbits(63)), "-days", "2",
+        "-extfile", extensions, "-out", cert,
+    )  # fmt: skip
+    return ServerTls(cert, key)
+
+
+@pytest.fixture(scope="session")
+def mail_certificates() -> Iterator[MailCertificates]:
+    """A test CA, a server certificate for loopback and one for another host name."""
+    directory = Path(tempfile.mkdtemp(prefix="frontdesk-tls-"))
+    try:
+        ca = _make_ca(directory, "ca")
+        other_ca, _ = _make_ca(directory, "other-ca")
+        yield MailCertificates(
+            ca=ca[0],
+            other_ca=other_ca,
+            server=_make_server(directory, "server", ca, "DNS:localhost,IP:127.0.0.1"),
+            other_name=_make_server(directory, "other-name", ca, "DNS:mail.other.example"),
+            self_signed=_make_self_signed(directory, "self-signed", "DNS:localhost,IP:127.0.0.1"),
+        )
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 @dataclass
 class Dovecot:
     imap_port: int
     pop3_port: int
+    imaps_port: int  # 0: no TLS (and then no STARTTLS either)
+    pop3s_port: int
+    log_path: Path
     _users: Iterator[str] = field(default_factory=lambda: (f"box{n}" for n in range(_USERS)))
 
     def new_user(self) -> str:
         """A mailbox no other test has touched."""
         return next(self._users)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def append(self, user: str, raw: bytes) -> None:
         """Deliver a message into the user's INBOX."""
@@ -90,7 +181,14 @@ class Dovecot:
 
 
 @pytest.fixture(scope="session")
-def dovecot() -> Iterator[Dovecot]:
+def dovecot(mail_certificates: MailCertificates) -> Iterator[Dovecot]:
+    with run_dovecot(tls=mail_certificates.server) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def run_dovecot(*, tls: ServerTls | None) -> Iterator[Dovecot]:
+    """A Dovecot of its own; without ``tls`` it speaks plain text only (no STARTTLS)."""
     if not os.path.exists(DOVECOT):
         pytest.fail(
             "Dovecot is not installed: apt-get install dovecot-imapd dovecot-pop3d", pytrace=False
@@ -107,6 +205,8 @@ def dovecot() -> Iterator[Dovecot]:
         "".join(f"box{n}:{{PLAIN}}{PASSWORD}::::::\n" for n in range(_USERS))
     )
     imap_port, pop3_port = free_port(), free_port()
+    imaps_port, pop3s_port = (free_port(), free_port()) if tls else (0, 0)
+    ssl = f"ssl = yes\nssl_cert = <{tls.cert}\nssl_key = <{tls.key}" if tls else "ssl = no"
     uid = os.geteuid() if os.geteuid() != 0 else _NOBODY
     gid = os.getegid() if os.geteuid() != 0 else _NOBODY
     config = f"""
@@ -115,7 +215,8 @@ listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-ssl = no
+{ssl}
+# Plain login stays allowed: the tests choose when a connection is encrypted.
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 # Tests try wrong passwords on purpose: no delay, and no growing penalty for
@@ -140,7 +241,7 @@ service imap-login {{
     port = {imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {imaps_port}
   }}
 }}
 service pop3-login {{
@@ -148,7 +249,7 @@ service pop3-login {{
     port = {pop3_port}
   }}
   inet_listener pop3s {{
-    port = 0
+    port = {pop3s_port}
   }}
 }}
 """
@@ -168,7 +269,9 @@ service pop3-login {{
     try:
         _wait_for_port(imap_port, process, root / "dovecot.log")
         _wait_for_port(pop3_port, process, root / "dovecot.log")
-        yield Dovecot(imap_port, pop3_port)
+        for port in (imaps_port, pop3s_port) if tls else ():
+            _wait_for_port(port, process, root / "dovecot.log")
+        yield Dovecot(imap_port, pop3_port, imaps_port, pop3s_port, root / "dovecot.log")
     finally:
         process.send_signal(signal.SIGTERM)
         try:

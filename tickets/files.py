@@ -9,6 +9,8 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 
+from frontdesk.text import one_line, without_bidi_controls
+
 DEFAULT_NAME = "attachment"
 DEFAULT_TYPE = "application/octet-stream"
 
@@ -54,8 +56,13 @@ class IncomingFile:
 
 
 def clean_name(name: str) -> str:
-    """The part after the last slash, never empty."""
-    return name.rsplit("/", 1)[-1][:255] or DEFAULT_NAME
+    """The part after the last slash, never empty, without controls of any kind.
+
+    A bidirectional control makes ``invoice\\u202efdp.exe`` read "invoiceexe.pdf";
+    no file needs one in its name, so it goes.
+    """
+    name = without_bidi_controls(one_line(name)).rsplit("/", 1)[-1].strip()
+    return name[:255] or DEFAULT_NAME
 
 
 def guess_type(name: str) -> str:

@@ -36,6 +36,7 @@ LABELS = {
     "auto_mail_capped": "held back an automatic mail (too many to this address)",
     "mail_from_ticket": "opened this ticket for a reply to another ticket from a sender not on it",
     "mail_to_new_ticket": "put a reply from a sender not on this ticket into a new ticket",
+    "cc_left_out": "left out CC addresses of the mail",
 }
 
 #: Codes that name one thing (the queue a ticket opened in, a mail's sender), not a change.
@@ -48,6 +49,7 @@ ONE_VALUE_CODES = frozenset(
         "auto_mail_capped",
         "mail_from_ticket",
         "mail_to_new_ticket",
+        "cc_left_out",
     }
 )
 

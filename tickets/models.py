@@ -290,6 +290,7 @@ class EventCode(models.TextChoices):
     AUTO_MAIL_CAPPED = "auto_mail_capped", "Automatic mail held back"
     MAIL_FROM_TICKET = "mail_from_ticket", "Opened from a reply to another ticket"
     MAIL_TO_NEW_TICKET = "mail_to_new_ticket", "Reply sent on to a new ticket"
+    CC_LEFT_OUT = "cc_left_out", "CC addresses of a mail left out"
 
 
 #: Codes whose old and new values name a row; the event keeps its id as well.

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from frontdesk.db import UnicodeLower
+from frontdesk.text import one_line
 from tickets import history
 from tickets.models import ACTIVE_STATUSES, Attachment, Event, Message, Queue, Ticket
 from tickets.visibility import (
@@ -126,15 +127,21 @@ _NUMBER = re.compile(r"#?\s*(\d{1,18})")
 MAX_WORDS = 8
 
 
+def search_text(text: str) -> str:
+    """What a search may look for: no control characters, which no title or address
+    holds (PostgreSQL refuses a NUL; SQLite ends a LIKE pattern at it, matching all)."""
+    return one_line(text).strip()
+
+
 def ticket_number(text: str) -> int | None:
     """The ticket number typed, as ``1042`` or ``#1042``; None for anything else."""
-    match = _NUMBER.fullmatch(text.strip())
+    match = _NUMBER.fullmatch(search_text(text))
     return int(match.group(1)) if match else None
 
 
 def is_email(text: str) -> bool:
     try:
-        validate_email(text.strip())
+        validate_email(search_text(text))
     except ValidationError:
         return False
     return True
@@ -146,13 +153,16 @@ def by_requester(user: Person, email: str) -> QuerySet[Ticket]:
     Mail clients vary the case of one person's address; addresses are stored
     lower-case, so an exact match serves it.
     """
-    return visible_tickets(user).filter(requester_email=email.strip().lower())
+    return visible_tickets(user).filter(requester_email=search_text(email).lower())
 
 
 def by_title_words(user: Person, text: str) -> QuerySet[Ticket]:
-    """Tickets whose title contains every word, closed ones included (S4)."""
+    """Tickets whose title contains every word, closed ones included (S4); no words, none."""
+    words = search_text(text).split()[:MAX_WORDS]
+    if not words:
+        return Ticket.objects.none()
     tickets = visible_tickets(user).annotate(title_lower=UnicodeLower("title"))
-    for word in text.split()[:MAX_WORDS]:
+    for word in words:
         tickets = tickets.filter(title_lower__contains=word.lower())
     return tickets
 

@@ -9,6 +9,8 @@ from typing import Any
 import huey
 from huey.storage import SqliteStorage
 
+from frontdesk import private_files
+
 
 class LazySqliteStorage(SqliteStorage):
     """huey makes its tables when the queue object is built, which happens when
@@ -22,7 +24,8 @@ class LazySqliteStorage(SqliteStorage):
 
     def _create_connection(self) -> sqlite3.Connection:
         # huey opens connections under its storage lock: no two threads get here at once.
-        Path(self.filename).parent.mkdir(parents=True, exist_ok=True)
+        private_files.make_folder(Path(self.filename).parent)
+        private_files.make_file(Path(self.filename))
         connection = super()._create_connection()
         if not self._schema_ready:
             # What huey's initialize_schema runs, on this connection.

@@ -1,9 +1,25 @@
+from datetime import timedelta
+
 from django import template
 
+from frontdesk import text
+from mail import limits, loop
 from mail.fetch import failing_mailboxes
 from tickets.models import Message
 
 register = template.Library()
+
+#: How long a message kept as a loop raises the banner.
+LOOP_ALERT_PERIOD = timedelta(days=1)
+
+
+# is_safe only keeps text that was escaped already (a joined list) from being escaped
+# twice; plain text stays plain and is escaped. Markers hold no HTML characters.
+@register.filter(is_safe=True)
+def visible_controls(value: object) -> str:
+    """Direction controls as markers (``invoice⟨U+202E⟩fdp.exe``), so a name cannot
+    pretend to be another."""
+    return text.visible_controls(str(value))
 
 
 @register.filter
@@ -17,3 +33,13 @@ def author_name(message: Message) -> str:
 def mailbox_alert() -> dict[str, object]:
     """One query on each administrator's page: mail that is not fetched is mail not answered."""
     return {"names": list(failing_mailboxes().values_list("name", flat=True))}
+
+
+@register.inclusion_tag("panel/_mail_alert.html")
+def mail_alert() -> dict[str, object]:
+    """Mail kept without a ticket that an administrator should look at: messages held
+    by the new-ticket limit, and messages kept as loops in the last day."""
+    return {
+        "held": limits.held_messages().count(),
+        "loops": loop.kept_as_loops(since=LOOP_ALERT_PERIOD).count(),
+    }

@@ -54,8 +54,11 @@ def received(request: StaffRequest, period: str) -> HttpResponse:
 @staff_required
 def search(request: StaffRequest) -> HttpResponse:
     """S16: a number opens the ticket, an e-mail lists the requester's, words match titles."""
-    query = request.GET.get("q", "").strip()
+    typed = request.GET.get("q", "")
+    query = queries.search_text(typed)
     if not query:
+        if typed.strip():
+            messages.info(request, "Nothing to search for: control characters are never found.")
         return render(request, "panel/search.html", {"query": ""})
     number = queries.ticket_number(query)
     if number is not None:

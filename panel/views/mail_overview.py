@@ -1,14 +1,21 @@
-"""How mail fares, for administrators: quarantine, failing mailboxes, failed outgoing mail."""
+"""How mail fares, for administrators: quarantine, failing mailboxes, failed outgoing mail,
+mail held by the new-ticket limit and mail kept as loops."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from mail.fetch import failing_mailboxes
-from mail.models import OutgoingMail, OutgoingState, QuarantinedMessage
+from mail import limits, loop
+from mail.fetch import failing_mailboxes, insecure_mailboxes
+from mail.ingest import TEMPORARY_ERRORS, reprocess_loop
+from mail.models import InboundMessage, Outcome, OutgoingMail, OutgoingState, QuarantinedMessage
 from panel.auth import StaffRequest, admin_required
+from panel.mail_headers import read_headers
+
+RECENT_LOOPS = 20
 
 
 @require_GET
@@ -17,6 +24,28 @@ def overview(request: StaffRequest) -> HttpResponse:
     context = {
         "quarantine_count": QuarantinedMessage.objects.filter(resolved=False).count(),
         "failing_mailboxes": list(failing_mailboxes().select_related("queue")),
+        "insecure_mailboxes": list(insecure_mailboxes().select_related("queue")),
         "failed_mail_count": OutgoingMail.objects.filter(state=OutgoingState.FAILED).count(),
+        "held_count": limits.held_messages().count(),
+        "loops": [(row, read_headers(row.raw)) for row in loop.kept_as_loops()[:RECENT_LOOPS]],
     }
     return render(request, "panel/mail_overview.html", context)
+
+
+@require_POST
+@admin_required
+def loop_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
+    """The admin says it was no loop: the message is processed as if it had no loop mark."""
+    row = get_object_or_404(InboundMessage, pk=pk)
+    if row.outcome != Outcome.LOOP:
+        messages.info(request, "This message was processed already.")
+        return redirect("panel:mail")
+    try:
+        row = reprocess_loop(row, by=request.user)
+    except TEMPORARY_ERRORS:
+        raise
+    except Exception as error:
+        messages.error(request, f"It could not be processed: {type(error).__name__}: {error}")
+        return redirect("panel:mail")
+    messages.success(request, f"Re-processed: {row.get_outcome_display()}.")
+    return redirect("panel:mail")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.staff import update_profile
 from panel.auth import StaffRequest, staff_required
-from panel.forms import ProfileForm
+from panel.forms import ProfileForm, add_action_errors
 
 
 @staff_required
@@ -30,13 +31,18 @@ def profile(request: StaffRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "panel/profile.html", {"form": form}, status=422)
     data = form.cleaned_data
-    update_profile(
-        actor=user,
-        user=user,
-        full_name=data["full_name"],
-        description=data["description"],
-        email=data["email"],
-        signature=data["signature"],
-    )
+    try:
+        update_profile(
+            actor=user,
+            user=user,
+            full_name=data["full_name"],
+            description=data["description"],
+            email=data["email"],
+            signature=data["signature"],
+            current_password=data["current_password"],
+        )
+    except ValidationError as error:
+        add_action_errors(form, error)
+        return render(request, "panel/profile.html", {"form": form}, status=422)
     messages.success(request, "Your profile is saved.")
     return redirect("panel:profile")

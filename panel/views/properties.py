@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.queries import search_accounts
+from frontdesk.text import without_controls
 from panel import drafts
 from panel.auth import StaffRequest, staff_required
 from panel.forms import PROPERTIES_VERSION, ChooseAccountForm, add_action_errors
@@ -170,7 +171,7 @@ ACCOUNT_RESULTS = 20
 @staff_required
 def account_search(request: StaffRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
-    query = request.GET.get("q", "").strip()
+    query = without_controls(request.GET.get("q", "")).strip()
     accounts = search_accounts(query, ACCOUNT_RESULTS)
     context = {"ticket": ticket, "query": query, "accounts": accounts}
     template = "panel/account_search.html"

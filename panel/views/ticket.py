@@ -15,10 +15,13 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from frontdesk.text import visible_controls
+from mail.conf import max_cc
+from mail.outbound import answer_recipients
 from mail.outbox import failed_mail_for
 from panel import drafts
 from panel.auth import StaffRequest, is_supervising, may_retry_mail, staff_required
-from panel.forms import AnswerForm, ChangeForm, DetailsForm, add_action_errors
+from panel.forms import AnswerForm, ChangeForm, DetailsForm, add_action_errors, split_addresses
 from tickets import actions, queries
 from tickets.models import HelpdeskSettings, Ticket
 from tickets.visibility import get_ticket_for
@@ -45,7 +48,8 @@ def change_form(ticket: Ticket, user: Any, data: QueryDict | None = None) -> Cha
 
 
 def details_form(ticket: Ticket, data: QueryDict | None = None) -> DetailsForm:
-    initial = {"title": ticket.title, "requester_email": ticket.requester_email}
+    # Direction controls show as markers here too; DetailsForm turns them back on saving.
+    initial = {"title": visible_controls(ticket.title), "requester_email": ticket.requester_email}
     return DetailsForm(data, initial=initial, prefix="details", auto_id="%s")
 
 
@@ -113,6 +117,18 @@ def with_version(data: QueryDict, ticket: Ticket) -> QueryDict:
     return data
 
 
+def answer_preview(ticket: Ticket, cc_text: str) -> dict[str, Any]:
+    """Who the answer goes to with the CC field as it stands, shown above the answer."""
+    recipients = answer_recipients(ticket.requester_email, split_addresses(cc_text))
+    limit = max_cc()
+    return {
+        "to": recipients.to,
+        "cc": recipients.cc,
+        "cc_limit": limit,
+        "too_many_cc": len(recipients.cc) > limit,
+    }
+
+
 def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     """The whole page; querysets stay lazy, so a partial costs only what it shows."""
     user = request.user
@@ -142,6 +158,8 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
             context["restored_draft"] = draft
         context["answer_form"] = answer_form(ticket, user, limits=limits, typed=typed)
     context.update(extra)
+    cc_text = context["answer_form"]["cc"].value() or ""
+    context["recipients"] = SimpleLazyObject(partial(answer_preview, ticket, cc_text))
     return context
 
 
@@ -196,6 +214,15 @@ def after_change(
 @staff_required
 def ticket_page(request: StaffRequest, number: int) -> HttpResponse:
     return render_page(request, get_ticket_for(request.user, number))
+
+
+@require_GET
+@staff_required
+def recipients(request: StaffRequest, number: int) -> HttpResponse:
+    """The answer form's "Goes to" line for the CC field as typed (htmx, while typing)."""
+    ticket = get_ticket_for(request.user, number)
+    context = {"ticket": ticket, "recipients": answer_preview(ticket, request.GET.get("cc", ""))}
+    return render(request, "panel/ticket.html#recipients", context)
 
 
 def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> str:

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 from playwright.sync_api import Error as PlaywrightError
 
 from accounts.models import User
@@ -97,11 +104,13 @@ def open_page(chromium: Browser, live_server, settings, tmp_path) -> Iterator[Op
     """``open_page(person, width=…, javascript=…)``: a page in a context of its own.
 
     The person is signed in by a session cookie; signing in through the form is a
-    flow of its own. JavaScript errors on any page fail the test.
+    flow of its own. JavaScript errors and Content-Security-Policy violations on
+    any page fail the test, so every flow shows that the policy breaks nothing.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
     contexts: list[BrowserContext] = []
     errors: list[str] = []
+    violations: list[str] = []
 
     def open_page(
         person: User | None = None,
@@ -126,12 +135,25 @@ def open_page(chromium: Browser, live_server, settings, tmp_path) -> Iterator[Op
             context.add_cookies([{"name": name, "value": cookie, "url": live_server.url}])
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        report_csp_violations(page, violations)
         return page
 
     yield open_page
     for context in contexts:
         context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+def report_csp_violations(page: Page, violations: list[str]) -> None:
+    """Add what Chromium says on the console about a refused script, style, image or
+    form (it blocks them silently otherwise) to ``violations``."""
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
 
 
 def screenshot(page: Page, name: str) -> None:

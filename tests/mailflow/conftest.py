@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import World
-from tests.fixtures_mail import dovecot, smtp_sink  # noqa: F401  (fixtures)
+from tests.fixtures_mail import dovecot, mail_certificates, smtp_sink  # noqa: F401  (fixtures)
 from tickets.models import HelpdeskSettings, QueueAddress
 
 SUPPORT = "support@frontdesk.example"

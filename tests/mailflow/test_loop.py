@@ -6,10 +6,11 @@ import pytest
 from django.core import mail as django_mail
 
 from mail import tokens
-from mail.ingest import ingest
+from mail.ingest import ingest, reprocess_loop
 from mail.loop import Kind, classify, strip_internal_headers
-from mail.models import Outcome, OutgoingKind, OutgoingMail
-from mail.parse import parse
+from mail.models import InboundMessage, Outcome, OutgoingKind, OutgoingMail
+from mail.outbox import build_email
+from mail.parse import MAX_HEADERS, parse
 from tests.fixtures_mail import dsn_bounce, make_mail, reply_to
 from tests.mailflow.conftest import SUPPORT
 from tickets import actions
@@ -73,7 +74,10 @@ def test_a_dsn_report_is_a_bounce():
 
 @pytest.mark.django_db
 def test_our_own_loop_header_and_message_id_mean_a_loop(mail_world):
-    looped = make_mail(headers={tokens.LOOP_HEADER: tokens.loop_mark()})
+    sent_id = "sent-1@frontdesk.example"
+    looped = make_mail(
+        message_id=f"<{sent_id}>", headers={tokens.LOOP_HEADER: tokens.loop_mark(sent_id)}
+    )
     ours = make_mail(message_id=f"<{tokens.make_message_id(5)}>")
 
     assert classify(parse(looped)).kind == Kind.LOOP
@@ -88,7 +92,13 @@ def test_another_installations_loop_header_is_not_ours_and_is_stripped():
 
 
 def test_our_own_mail_coming_back_is_kept_and_goes_no_further(confirming):
-    result = ingest(make_mail(headers={tokens.LOOP_HEADER: tokens.loop_mark()}), "test")
+    sent_id = "sent-2@frontdesk.example"
+    result = ingest(
+        make_mail(
+            message_id=f"<{sent_id}>", headers={tokens.LOOP_HEADER: tokens.loop_mark(sent_id)}
+        ),
+        "test",
+    )
 
     assert result.inbound is not None and result.inbound.outcome == Outcome.LOOP
     assert not Ticket.objects.exists() and not OutgoingMail.objects.exists()
@@ -239,3 +249,185 @@ def test_the_requesters_out_of_office_with_only_a_subject_tag_is_attached(mail_w
 
     assert result.inbound is not None and result.inbound.outcome == Outcome.ATTACHED
     assert result.inbound.ticket == ticket
+
+
+def with_header(raw: bytes, line: str) -> bytes:
+    """``raw`` with one more header line at the end of its header block."""
+    head, _, body = raw.partition(b"\n\n")
+    return head + b"\n" + line.encode() + b"\n\n" + body
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "kind"),
+    [
+        ("Auto-Submitted: no", "Auto-Submitted: auto-generated", Kind.AUTOMATIC),
+        ("Auto-Submitted: no", "Auto-Submitted: auto-replied", Kind.AUTO_REPLY),
+        ("Precedence: normal", "Precedence: bulk", Kind.BULK),
+        ("Precedence: first-class", "Precedence: list", Kind.LIST),
+        ("Precedence: normal", "Precedence: auto_reply", Kind.AUTO_REPLY),
+        ("Return-Path: <alice@a.example>", "Return-Path: <>", Kind.BOUNCE),
+        ("Content-Type: text/plain", "Content-Type: multipart/report", Kind.BOUNCE),
+    ],
+)
+def test_a_second_header_that_marks_the_mail_automatic_counts(first, second, kind):
+    name, value = first.split(": ", 1)
+    raw = with_header(make_mail(headers={name: value}), second)
+
+    classification = classify(parse(raw))
+
+    assert classification.kind == kind
+    assert classification.suppress_auto_response
+
+
+def test_a_second_auto_submitted_header_gets_no_confirmation(confirming):
+    raw = with_header(make_mail(headers={"Auto-Submitted": "no"}), "Auto-Submitted: auto-generated")
+
+    result = ingest(raw, "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.NEW_TICKET
+    assert result.inbound.suppress_auto_response
+    assert not OutgoingMail.objects.exists()
+
+
+def test_a_mail_with_more_headers_than_are_read_gets_no_confirmation(confirming):
+    head, _, body = make_mail().partition(b"\n\n")
+    filler = b"".join(f"X-Filler-{n}: {n}\n".encode() for n in range(MAX_HEADERS))
+    raw = head + b"\n" + filler + b"Auto-Submitted: auto-generated\n\n" + body
+
+    result = ingest(raw, "test")
+
+    assert result.inbound is not None and result.inbound.suppress_auto_response
+    assert not OutgoingMail.objects.exists()
+
+
+def test_each_mail_we_send_has_a_loop_mark_of_its_own(mail_world):
+    ticket = mail_world.ticket()
+    actions.answer(actor=mail_world.admin, ticket=ticket, text="One")
+    actions.answer(actor=mail_world.admin, ticket=ticket, text="Two")
+
+    first, second = OutgoingMail.objects.order_by("id")
+
+    assert first.headers[tokens.LOOP_HEADER] != second.headers[tokens.LOOP_HEADER]
+    assert tokens.is_our_loop_mark(first.headers[tokens.LOOP_HEADER], first.message_id)
+    assert not tokens.is_our_loop_mark(first.headers[tokens.LOOP_HEADER], second.message_id)
+
+
+def test_our_sent_mail_coming_back_whole_is_a_loop(mail_world):
+    _, answer = _sent_answer(mail_world)
+
+    result = ingest(build_email(answer).message().as_bytes(), "test")
+
+    assert result.inbound is not None and result.inbound.outcome == Outcome.LOOP
+    assert f"{tokens.LOOP_HEADER} is ours" in result.inbound.automatic_reasons
+
+
+def test_a_loop_mark_copied_into_a_reply_is_no_loop(mail_world):
+    ticket, answer = _sent_answer(mail_world)
+    copied = reply_to(
+        answer.message_id,
+        body="Please do not drop me.",
+        headers={tokens.LOOP_HEADER: answer.headers[tokens.LOOP_HEADER]},
+    )
+
+    result = ingest(copied, "test")
+
+    assert result.inbound is not None
+    assert (result.inbound.outcome, result.inbound.ticket) == (Outcome.REPLY, ticket)
+    assert ticket.messages.order_by("id").reverse()[0].text.strip() == "Please do not drop me."
+
+
+def test_a_mark_made_for_one_message_id_is_not_ours_on_another():
+    mark = tokens.loop_mark("sent-3@frontdesk.example")
+
+    parsed = parse(make_mail(message_id="<other@a.example>", headers={tokens.LOOP_HEADER: mark}))
+
+    assert classify(parsed).kind == Kind.PERSON
+
+
+def test_a_mark_signed_with_a_previous_key_still_means_a_loop(settings):
+    sent_id = "sent-4@frontdesk.example"
+    mark = tokens.loop_mark(sent_id)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-rotated-key-" * 4
+
+    raw = make_mail(message_id=f"<{sent_id}>", headers={tokens.LOOP_HEADER: mark})
+
+    assert classify(parse(raw)).kind == Kind.LOOP
+
+
+def _kept_as_loop(subject: str = "Not really a loop") -> InboundMessage:
+    sent_id = "sent-5@frontdesk.example"
+    raw = make_mail(
+        message_id=f"<{sent_id}>",
+        subject=subject,
+        headers={tokens.LOOP_HEADER: tokens.loop_mark(sent_id)},
+    )
+    result = ingest(raw, "test")
+    assert result.inbound is not None and result.inbound.outcome == Outcome.LOOP
+    return result.inbound
+
+
+def test_reprocessing_a_loop_ingests_it_without_the_loop_mark(mail_world):
+    inbound = _kept_as_loop()
+
+    row = reprocess_loop(inbound, by=mail_world.admin)
+
+    assert row.outcome == Outcome.NEW_TICKET
+    assert row.ticket is not None and row.ticket.title == "Not really a loop"
+    assert "re-processed by admin@frontdesk.example" in row.match_detail
+    assert InboundMessage.objects.count() == 1
+    assert reprocess_loop(row, by=mail_world.admin).ticket == row.ticket
+    assert Ticket.objects.count() == 1
+
+
+def test_admins_see_recent_loops_on_the_mail_page_and_in_a_banner(mail_world, client):
+    inbound = _kept_as_loop()
+    client.force_login(mail_world.admin)
+
+    page = client.get("/panel/mail/").content.decode()
+    home = client.get("/panel/").content.decode()
+
+    listed = page.split('id="loop-list"')[1].split("</table>")[0]
+    assert f'id="loop-{inbound.pk}"' in listed and "Not really a loop" in listed
+    assert f"/panel/mail/loops/{inbound.pk}/reprocess/" in listed
+    banner = home.split('id="mail-alert"')[1].split("</aside>")[0]
+    assert "1 message was kept as a loop in the last day." in banner
+
+
+def test_an_admin_reprocesses_a_loop_from_the_mail_page(mail_world, client):
+    inbound = _kept_as_loop()
+    client.force_login(mail_world.admin)
+
+    response = client.post(f"/panel/mail/loops/{inbound.pk}/reprocess/")
+
+    assert response.status_code == 302
+    inbound.refresh_from_db()
+    assert inbound.outcome == Outcome.NEW_TICKET
+    assert 'id="mail-alert"' not in client.get("/panel/").content.decode()
+
+
+@pytest.mark.parametrize("person", ["agent", "supervisor"])
+def test_only_administrators_reprocess_loops_or_see_the_banner(mail_world, client, person):
+    inbound = _kept_as_loop()
+    client.force_login(getattr(mail_world, person))
+
+    assert client.post(f"/panel/mail/loops/{inbound.pk}/reprocess/").status_code == 403
+    inbound.refresh_from_db()
+    assert inbound.outcome == Outcome.LOOP
+    assert 'id="mail-alert"' not in client.get("/panel/").content.decode()
+
+
+def test_a_loop_that_cannot_be_processed_stays_kept_and_the_admin_is_told(mail_world, client):
+    sent_id = "sent-6@frontdesk.example"
+    raw = make_mail(
+        message_id=f"<{sent_id}>", headers={tokens.LOOP_HEADER: tokens.loop_mark(sent_id)}
+    )
+    inbound = ingest(raw.replace(b"From: Alice <alice@a.example>\n", b""), "test").inbound
+    assert inbound is not None and inbound.outcome == Outcome.LOOP
+    client.force_login(mail_world.admin)
+
+    page = client.post(f"/panel/mail/loops/{inbound.pk}/reprocess/", follow=True).content.decode()
+
+    assert "It could not be processed: Unprocessable" in page
+    inbound.refresh_from_db()
+    assert inbound.outcome == Outcome.LOOP and not Ticket.objects.exists()

@@ -12,7 +12,7 @@ from django.db import OperationalError, connections
 from mail import fetch
 from mail import ingest as ingest_module
 from mail.fetch import failing_mailboxes, poll
-from mail.models import InboundMessage, Mailbox, Protocol, QuarantinedMessage
+from mail.models import InboundMessage, Mailbox, Protocol, QuarantinedMessage, Security
 from mail.tasks import fetch_mail
 from tests.fixtures_mail import PASSWORD, make_mail
 from tickets.models import Ticket
@@ -26,7 +26,7 @@ def _mailbox(dovecot, protocol=Protocol.IMAP, **fields) -> Mailbox:
         protocol=protocol,
         host="127.0.0.1",
         port=port,
-        use_ssl=False,
+        security=Security.NONE,
         username=user,
         password=fields.pop("password", PASSWORD),
         **fields,

@@ -69,7 +69,7 @@ def test_an_answer_is_threaded_and_tagged(answered):
     assert tokens.ticket_from_message_id(row.message_id) == ticket.number
     assert message["In-Reply-To"] == "<customer-1@a.example>"
     assert "<customer-1@a.example>" in message["References"]
-    assert message[tokens.LOOP_HEADER] == tokens.loop_mark()
+    assert message[tokens.LOOP_HEADER] == tokens.loop_mark(row.message_id)
     assert message["Auto-Submitted"] is None
 
 

@@ -146,17 +146,18 @@ def test_a_cc_of_the_ticket_may_reply(mail_world):
 
 
 def test_staff_mail_to_a_ticket_is_kept_as_a_note_and_not_sent(mail_world):
-    ticket = mail_world.ticket()
+    ticket = mail_world.ticket(mail_world.billing)
     was_answered = Ticket.objects.get(pk=ticket.pk).is_answered
+    staff_copy_id = tokens.make_staff_message_id(ticket.number, mail_world.supervisor.pk)
 
     result = ingest(
-        make_mail(sender=mail_world.agent.email, subject=f"Re: [#{ticket.number}]", body="FYI"),
+        reply_to(staff_copy_id, sender=mail_world.supervisor.email, subject="Re:", body="FYI"),
         "test",
     )
 
     assert result.inbound is not None and result.inbound.outcome == Outcome.STAFF_NOTE
     note = ticket.messages.last()
-    assert (note.kind, note.author) == (MessageKind.NOTE, mail_world.agent)
+    assert (note.kind, note.author) == (MessageKind.NOTE, mail_world.supervisor)
     assert Ticket.objects.get(pk=ticket.pk).is_answered == was_answered
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html.parser import HTMLParser
+from itertools import count
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.actors import MAIL_GATEWAY
 from accounts.models import User
+from mail.models import OutgoingKind, OutgoingMail, OutgoingState
 from tests.conftest import SETUP
 from tickets import actions
 from tickets.models import Queue, Ticket, TicketType, forget_settings
@@ -197,3 +201,26 @@ def whole_form(client: Client, ticket: Ticket, **fields: object) -> dict[str, ob
     page = client.get(f"/panel/tickets/{ticket.number}/")
     assert page.status_code == 200, page.status_code
     return {**rendered_form(page.content.decode(), "answer-form"), **fields}
+
+
+_numbers = count(1)
+
+
+def failed_mail(
+    ticket, *, state=OutgoingState.FAILED, error="SMTPRecipientsRefused: 550 no such user"
+):
+    number = next(_numbers)
+    return OutgoingMail.objects.create(
+        ticket=ticket,
+        kind=OutgoingKind.ANSWER,
+        from_address="support@frontdesk.example",
+        to=[ticket.requester_email],
+        recipient=ticket.requester_email,
+        subject=f"[#{ticket.number}] {ticket.title} ({number})",
+        text="Here is the answer.",
+        message_id=f"answer-{number}@frontdesk.example",
+        state=state,
+        attempts=10,
+        next_attempt_at=timezone.now() + timedelta(hours=6),
+        last_error=error,
+    )

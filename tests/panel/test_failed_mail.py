@@ -1,44 +1,20 @@
 """Outgoing mail that failed shows on its ticket, with a Retry button (S32)."""
 
-from datetime import timedelta
-from itertools import count
-
 import pytest
 from django.core import mail as django_mail
 from django.utils import timezone
 
-from mail.models import OutgoingKind, OutgoingMail, OutgoingState
+from mail.models import OutgoingMail, OutgoingState
 from tests.conftest import SETUP
 from tests.panel.helpers import (
     duplicate_ids,
+    failed_mail,
     htmx,
     queries_for,
     refreshed,
     unlabelled_controls,
 )
 from tickets import actions
-
-_numbers = count(1)
-
-
-def failed_mail(
-    ticket, *, state=OutgoingState.FAILED, error="SMTPRecipientsRefused: 550 no such user"
-):
-    number = next(_numbers)
-    return OutgoingMail.objects.create(
-        ticket=ticket,
-        kind=OutgoingKind.ANSWER,
-        from_address="support@frontdesk.example",
-        to=[ticket.requester_email],
-        recipient=ticket.requester_email,
-        subject=f"[#{ticket.number}] {ticket.title} ({number})",
-        text="Here is the answer.",
-        message_id=f"answer-{number}@frontdesk.example",
-        state=state,
-        attempts=10,
-        next_attempt_at=timezone.now() + timedelta(hours=6),
-        last_error=error,
-    )
 
 
 @pytest.fixture

@@ -119,7 +119,8 @@ def test_the_home_page_costs_the_same_queries_for_10_and_200_tickets(world, as_u
     open_tickets(95, world.billing, assignee=user)
     open_tickets(95, world.support)
     many = queries_for(client, "/panel/")
-    # An administrator's pages also ask whether a mailbox keeps failing; every
-    # person's, which of their drafts are unsent; a supervisor's and an
-    # administrator's, the queues a mass move may go to.
-    assert few == many == {"agent": 8, "supervisor": 12, "admin": 13}[person]
+    # An administrator's pages also ask whether a mailbox keeps failing and
+    # whether mail waits for them (held by the new-ticket limit, kept as a
+    # loop); every person's, which of their drafts are unsent; a supervisor's
+    # and an administrator's, the queues a mass move may go to.
+    assert few == many == {"agent": 8, "supervisor": 12, "admin": 15}[person]

@@ -6,7 +6,14 @@ import pytest
 
 from mail.fetch import poll
 from mail.ingest import quarantine
-from mail.models import Mailbox, OutgoingKind, OutgoingMail, OutgoingState, QuarantinedMessage
+from mail.models import (
+    Mailbox,
+    OutgoingKind,
+    OutgoingMail,
+    OutgoingState,
+    QuarantinedMessage,
+    Security,
+)
 from tests.panel.helpers import queries_for
 
 
@@ -68,6 +75,29 @@ def test_the_overview_lists_failing_mailboxes_with_their_last_error(world, as_us
     assert "Fine inbox" not in page and "Switched off" not in page
 
 
+def test_the_overview_warns_about_active_mailboxes_without_encryption(world, as_user):
+    plain = mailbox("Plain inbox", security=Security.NONE, queue=world.sales)
+    mailbox("Encrypted inbox", security=Security.STARTTLS)
+    mailbox("Switched off plain", security=Security.NONE, is_active=False)
+
+    page = as_user(world.admin).get("/panel/mail/").content.decode()
+
+    warning = page.split('id="insecure-mailboxes"')[1].split("</section>")[0]
+    assert "send their password and every message in plain text" in warning
+    assert f'id="insecure-mailbox-{plain.pk}"' in warning
+    assert f'href="/admin/mail/mailbox/{plain.pk}/change/"' in warning
+    assert "Plain inbox" in warning and "queue Sales" in warning
+    assert "Encrypted inbox" not in warning and "Switched off plain" not in warning
+
+
+def test_the_overview_has_no_encryption_warning_when_every_mailbox_is_encrypted(world, as_user):
+    mailbox(security=Security.TLS)
+
+    assert (
+        'id="insecure-mailboxes"' not in as_user(world.admin).get("/panel/mail/").content.decode()
+    )
+
+
 def test_the_overview_says_when_every_mailbox_is_fine(world, as_user):
     mailbox(failures=0)
 
@@ -100,7 +130,7 @@ def test_a_mailbox_that_keeps_failing_raises_a_banner_on_every_admin_page(world,
     ticket = world.ticket()
     client = as_user(world.admin)
     with refused_port() as holder:
-        box = mailbox(port=holder.getsockname()[1], use_ssl=False)
+        box = mailbox(port=holder.getsockname()[1], security=Security.NONE)
 
         poll(box)
         assert 'id="mailbox-alert"' not in client.get("/panel/").content.decode()

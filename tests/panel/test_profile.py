@@ -1,4 +1,5 @@
 from accounts.models import StaffProfile, User
+from tests.panel.helpers import rendered_form
 
 
 def test_my_profile_shows_my_details(world, as_user):
@@ -13,6 +14,7 @@ def test_staff_change_name_description_e_mail_and_signature(world, as_user):
             "full_name": "Ann Lee",
             "description": "billing specialist",
             "email": "Ann@Frontdesk.example",
+            "current_password": "secret",
             "signature": "Ann\nProfessional Hosting",
         },
     )
@@ -56,3 +58,59 @@ def test_staff_change_their_password_from_the_profile(world, as_user):
     )
     assert response.status_code == 302
     assert User.objects.get(pk=world.agent.pk).check_password("a-much-Longer-pass-42")
+
+
+def profile_form(client, **typed: str) -> dict[str, object]:
+    """My Profile's form as the page renders it, with ``typed`` over it."""
+    page = client.get("/panel/profile/").content.decode()
+    return {**rendered_form(page, "profile-form"), **typed}
+
+
+def test_changing_the_e_mail_takes_the_current_password(world, as_user):
+    client = as_user(world.agent)
+    form = profile_form(client, email="ann@frontdesk.example", current_password="secret")
+    assert client.post("/panel/profile/", form).status_code == 302
+    assert User.objects.get(pk=world.agent.pk).email == "ann@frontdesk.example"
+
+
+def test_a_wrong_password_changes_nothing_and_says_so(world, as_user):
+    client = as_user(world.agent)
+    form = profile_form(
+        client, email="thief@evil.example", full_name="Thief", current_password="guess"
+    )
+    response = client.post("/panel/profile/", form)
+    assert response.status_code == 422
+    assert "This is not your current password." in response.content.decode()
+    user = User.objects.get(pk=world.agent.pk)
+    assert (user.email, user.full_name) == ("agent@frontdesk.example", "agent")
+
+
+def test_the_e_mail_cannot_change_without_the_password(world, as_user):
+    client = as_user(world.agent)
+    response = client.post("/panel/profile/", profile_form(client, email="thief@evil.example"))
+    assert response.status_code == 422
+    assert "Type your current password to change your e-mail address." in response.content.decode()
+    assert User.objects.get(pk=world.agent.pk).email == "agent@frontdesk.example"
+
+
+def test_the_rest_of_the_profile_changes_without_the_password(world, as_user):
+    client = as_user(world.agent)
+    form = profile_form(client, description="night shift")
+    assert form["current_password"] == ""
+    assert client.post("/panel/profile/", form).status_code == 302
+    assert StaffProfile.objects.get(user=world.agent).description == "night shift"
+
+
+def test_the_password_page_takes_the_old_password(world, as_user):
+    client = as_user(world.agent)
+    response = client.post(
+        "/password/",
+        {
+            "old_password": "guess",
+            "new_password1": "a-much-Longer-pass-42",
+            "new_password2": "a-much-Longer-pass-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "Your old password was entered incorrectly." in response.content.decode()
+    assert User.objects.get(pk=world.agent.pk).check_password("secret")

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from accounts.actors import Actor, System, SystemPart
 from accounts.models import StaffProfile, User
+from frontdesk.text import one_line, without_controls
 from tickets import history, hooks, signals
 from tickets.files import IncomingFile
 from tickets.models import (
@@ -42,6 +44,8 @@ from tickets.models import (
     Ticket,
 )
 from tickets.visibility import visible_to_actor
+
+TITLE_LENGTH = 255
 
 
 class Conflict(Exception):
@@ -136,20 +140,44 @@ def check_email(field: str, address: str) -> str:
     try:
         validate_email(address)
     except ValidationError:
-        raise ValidationError({field: f"{address!r} is not a valid e-mail address."}) from None
+        valid = False
+    else:
+        # validate_email lets a quoted local part hold control characters.
+        valid = without_controls(address) == address
+    if not valid:
+        raise ValidationError({field: f"{address!r} is not a valid e-mail address."})
     # Stored lower-case: mail clients vary the case of one person's address, and
     # an exact match can use the requester index where a case-blind one cannot.
     return address.lower()
 
 
 def check_text(text: str) -> str:
+    """The text without control characters (the last line for every surface)."""
+    text = without_controls(text)
     if not text.strip():
         raise ValidationError({"text": "The message is empty."})
     return text
 
 
+def check_title(title: str) -> str:
+    title = one_line(title).strip()
+    if not title:
+        raise ValidationError({"title": "A ticket needs a title."})
+    if len(title) > TITLE_LENGTH:
+        raise ValidationError({"title": f"The title is longer than {TITLE_LENGTH} characters."})
+    return title
+
+
 def check_cc(cc: Iterable[str]) -> list[str]:
-    return [check_email("cc", address) for address in cc if address.strip()]
+    """Valid, distinct addresses, at most ``MAIL_MAX_CC``: every CC receives each answer."""
+    addresses = list(dict.fromkeys(check_email("cc", address) for address in cc if address.strip()))
+    # The same limit the mail gateway keeps to (read at call time, like mail/conf.py).
+    limit: int = settings.MAIL_MAX_CC
+    if len(addresses) > limit:
+        raise ValidationError(
+            {"cc": f"At most {limit} CC addresses receive answers; {len(addresses)} were given."}
+        )
+    return addresses
 
 
 def check_assignee(assignee: User) -> None:

@@ -17,6 +17,7 @@ from tickets.actions.core import (
     check_cc,
     check_email,
     check_priority,
+    check_title,
     require_staff,
     write_events,
 )
@@ -30,8 +31,6 @@ from tickets.models import (
     Ticket,
     TicketType,
 )
-
-TITLE_LENGTH = 255
 
 _SOURCE_OF_TYPE = {
     TicketType.EMAIL: MessageSource.EMAIL,
@@ -75,11 +74,7 @@ def open_ticket(
         account, requester_email, type = contact.account, actor.email, TicketType.PORTAL
     else:
         require_staff(actor)
-    title = title.strip()
-    if not title:
-        raise ValidationError({"title": "A ticket needs a title."})
-    if len(title) > TITLE_LENGTH:
-        raise ValidationError({"title": "The title is longer than 255 characters."})
+    title = check_title(title)
     requester_email = check_email("requester_email", requester_email)
     if priority is None:
         priority = HelpdeskSettings.load().priority_normal

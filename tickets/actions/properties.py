@@ -7,8 +7,13 @@ from django.core.exceptions import ValidationError
 from accounts.actors import Actor
 from accounts.models import Account
 from tickets import signals
-from tickets.actions.core import check_email, check_priority, editing, require_staff
-from tickets.actions.opening import TITLE_LENGTH
+from tickets.actions.core import (
+    check_email,
+    check_priority,
+    check_title,
+    editing,
+    require_staff,
+)
 from tickets.models import Status, Ticket
 
 
@@ -52,10 +57,7 @@ def change_details(
         ticket, actor=actor, expected_version=expected_version, signal=signals.properties_changed
     ) as edit:
         if title is not None:
-            title = title.strip()
-            if not title or len(title) > TITLE_LENGTH:
-                raise ValidationError({"title": "A title has 1 to 255 characters."})
-            edit.set("title", title)
+            edit.set("title", check_title(title))
         if requester_email is not None:
             edit.set("requester_email", check_email("requester_email", requester_email))
     return edit.ticket

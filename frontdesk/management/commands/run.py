@@ -6,6 +6,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -13,7 +14,7 @@ from accounts.models import User
 from frontdesk import demo
 from frontdesk.env import env_str
 from frontdesk.management.commands.demo import demo_sign_ins
-from frontdesk.startup import next_steps, prepare_secret_key
+from frontdesk.startup import next_steps, prepare_data_folder, prepare_secret_key
 from tickets.models import Ticket
 
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         prepare_secret_key()
+        if prepare_data_folder():
+            self.stdout.write(f"Other users may no longer open {settings.DATA_DIR} (mode 0700).")
         call_command("migrate", interactive=False, verbosity=1)
         call_command("collectstatic", interactive=False, verbosity=0)
         base_url = f"http://{options['bind']}"

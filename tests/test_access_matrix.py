@@ -1,0 +1,229 @@
+"""Who may reach which page: every URL the project serves, tried by every role.
+
+The URLs are discovered from the URL configuration, so a new view is tried as
+soon as it exists, and fails here until its row in ``EXPECTED`` says who may
+use it. Each role tries each URL with GET and with an empty POST, each in a
+transaction that is rolled back, against a billing ticket of account A that
+is assigned to the agent. A role is *let in* when any method answers with
+something other than a refusal: 403, 404 (an existing ticket that may not be
+seen looks like none), 405 (the method is not served), or a redirect to
+sign in. The Django admin is Django's own (open to administrators); only its
+index is tried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.http.response import HttpResponseBase
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from mail.ingest import quarantine, store_raw
+from mail.models import InboundMessage, Outcome
+from tests.conftest import SETUP, World, upload
+from tests.panel.helpers import failed_mail
+from tickets import actions
+from tickets.models import Ticket
+
+ROLES = (
+    "anonymous",
+    "customer_a",
+    "customer_b",
+    "agent",
+    "other_agent",
+    "supervisor",
+    "other_supervisor",
+    "admin",
+)
+STAFF = frozenset({"agent", "other_agent", "supervisor", "other_supervisor", "admin"})
+SUPERVISING = frozenset({"supervisor", "other_supervisor", "admin"})
+ADMIN = frozenset({"admin"})
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+EVERYBODY = frozenset(ROLES)
+# The ticket is in billing (the supervisor's queue) and assigned to the agent.
+SEE_THE_TICKET = frozenset({"agent", "supervisor", "admin"})
+
+EXPECTED: dict[str, frozenset[str]] = {
+    "home": SIGNED_IN,
+    "login": EVERYBODY,
+    "logout": EVERYBODY,
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
+    "admin:index": ADMIN,
+    "panel:home": STAFF,
+    "panel:kb": STAFF,
+    "panel:search": STAFF,
+    "panel:mine": STAFF,
+    "panel:unassigned": SUPERVISING,
+    "panel:received": STAFF,
+    "panel:make_ticket": STAFF,
+    "panel:mass_assign": SUPERVISING,
+    "panel:mass_move": SUPERVISING,
+    "panel:mass_close": STAFF,
+    "panel:mass_delete": SUPERVISING,
+    "panel:mass_delete_confirmed": SUPERVISING,
+    "panel:ticket": SEE_THE_TICKET,
+    "panel:reply": SEE_THE_TICKET,
+    "panel:answer_recipients": SEE_THE_TICKET,
+    "panel:save_draft": SEE_THE_TICKET,
+    # Only one's own draft goes, so it needs no sight of the ticket.
+    "panel:discard_draft": STAFF,
+    # The agent sees the ticket but may not pick up (the action refuses).
+    "panel:pick_up": SEE_THE_TICKET - {"agent"},
+    "panel:release": SEE_THE_TICKET,
+    "panel:close": SEE_THE_TICKET,
+    "panel:change": SEE_THE_TICKET,
+    "panel:details": SEE_THE_TICKET,
+    "panel:account_search": SEE_THE_TICKET,
+    "panel:start_account_search": SEE_THE_TICKET,
+    "panel:choose_account": SEE_THE_TICKET,
+    "panel:delete": SEE_THE_TICKET - {"agent"},
+    # Supervisors who see the ticket, administrators and its assignee.
+    "panel:retry_mail": SEE_THE_TICKET,
+    "panel:attachment": SEE_THE_TICKET,
+    "panel:profile": STAFF,
+    "panel:queues": STAFF,
+    "panel:queue_create": ADMIN,
+    "panel:queue_edit": ADMIN,
+    "panel:queue_delete": ADMIN,
+    "panel:settings": ADMIN,
+    "panel:mail": ADMIN,
+    "panel:loop_reprocess": ADMIN,
+    "panel:quarantine": ADMIN,
+    "panel:quarantine_entry": ADMIN,
+    "panel:quarantine_raw": ADMIN,
+    "panel:quarantine_reprocess": ADMIN,
+}
+
+
+def url_names() -> Iterator[str]:
+    """Every named URL the project serves; of the admin site only its index."""
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                if pattern.namespace == "admin":
+                    yield "admin:index"
+                    continue
+                yield from walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                yield f"{namespace}{pattern.name}"
+
+    return walk(get_resolver().url_patterns, "")
+
+
+@dataclass
+class Subjects:
+    ticket: Ticket
+    attachment_pk: int
+    failed_mail_pk: int
+    quarantined_pk: int
+    loop_pk: int
+    queue_pk: int
+
+
+@pytest.fixture
+def subjects(world: World, media_root: object) -> Subjects:
+    ticket = world.ticket(world.billing, attachments=[upload("invoice.pdf", b"%PDF-1.4")])
+    ticket = actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
+    mail = failed_mail(ticket)
+    entry = quarantine(b"Subject: broken\r\n\r\nbody", "test", "Broken: a test")
+    raw = b"From: alice@a.example\r\nSubject: came back\r\n\r\nbody"
+    name, sha = store_raw(raw)
+    loop = InboundMessage.objects.create(
+        message_id="loop-1@frontdesk.example",
+        content_hash=sha,
+        raw=name,
+        raw_sha256=sha,
+        size=len(raw),
+        source="test",
+        outcome=Outcome.LOOP,
+    )
+    return Subjects(
+        ticket=ticket,
+        attachment_pk=ticket.messages.get().attachments.get().pk,
+        failed_mail_pk=mail.pk,
+        quarantined_pk=entry.pk,
+        loop_pk=loop.pk,
+        queue_pk=world.billing.pk,
+    )
+
+
+def url_of(name: str, subjects: Subjects) -> str:
+    """The URL with the subjects' ids in whichever of its arguments it takes."""
+    pk = {
+        "panel:attachment": subjects.attachment_pk,
+        "panel:retry_mail": subjects.failed_mail_pk,
+        "panel:queue_edit": subjects.queue_pk,
+        "panel:queue_delete": subjects.queue_pk,
+        "panel:quarantine_entry": subjects.quarantined_pk,
+        "panel:quarantine_raw": subjects.quarantined_pk,
+        "panel:quarantine_reprocess": subjects.quarantined_pk,
+        "panel:loop_reprocess": subjects.loop_pk,
+    }.get(name)
+    number = subjects.ticket.number
+    for arguments in (
+        {},
+        {"number": number},
+        {"period": "month"},
+        {"pk": pk},
+        {"number": number, "pk": pk},
+    ):
+        if None in arguments.values():
+            continue
+        try:
+            return reverse(name, kwargs=arguments)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"cannot build a URL for {name}: give its arguments in url_of")
+
+
+#: Their success is the sign-in page: a redirect there is no refusal.
+SIGNS_OUT = {"logout"}
+
+
+def is_refusal(response: HttpResponseBase, name: str) -> bool:
+    if response.status_code in (403, 404, 405):
+        return True
+    if name in SIGNS_OUT:
+        return False
+    location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+    return location.startswith(("/login/", "/admin/login/"))
+
+
+def lets_in(client: Client, person: User | None, name: str, url: str) -> bool:
+    """Does any method get past the guards? Each request's changes are rolled back,
+    and the person signs in afresh for each (signing out would end the session)."""
+    for method in (client.get, client.post):
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        with transaction.atomic():
+            response = method(url)
+            transaction.set_rollback(True)
+        if not is_refusal(response, name):
+            return True
+    return False
+
+
+def test_every_url_has_a_row_in_the_table():
+    discovered = set(url_names())
+    assert discovered - set(EXPECTED) == set(), "new views need a row in EXPECTED"
+    assert set(EXPECTED) - discovered == set(), "rows for views that are gone"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_what_it_may(world, subjects, client, role):
+    person = None if role == "anonymous" else getattr(world, role)
+    reached = {
+        name for name in set(url_names()) if lets_in(client, person, name, url_of(name, subjects))
+    }
+    allowed = {name for name, roles in EXPECTED.items() if role in roles}
+    assert sorted(reached - allowed) == [], f"{role} reaches pages it may not"
+    assert sorted(allowed - reached) == [], f"{role} is refused pages it may use"
