@@ -11,9 +11,27 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import SUPERVISING_ROLES, Account, Contact, StaffProfile, User
+from accounts import audit
+from accounts.audit_admin import AuditedAdmin
+from accounts.models import (
+    SUPERVISING_ROLES,
+    Account,
+    AuditCode,
+    Contact,
+    Role,
+    StaffProfile,
+    User,
+)
 from accounts.staff import LastSupervisorError, ensure_supervisor_remains
+
+# Two-factor devices are set up, removed and reset in the panel, where each step
+# is checked and audited; their admin pages would also show the secrets.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 _Person = TypeVar("_Person", User, StaffProfile)
 
@@ -34,6 +52,21 @@ def _last_supervisor_refusal(user_ids: Collection[int]) -> str | None:
 
 def _user_ids(objects: Iterable[User | StaffProfile]) -> set[int]:
     return {obj.pk if isinstance(obj, User) else obj.user_id for obj in objects}
+
+
+def _audit_role_change(request: HttpRequest, form: forms.ModelForm[StaffProfile]) -> None:
+    """A changed role of an existing staff profile, as its own audit entry."""
+    old = form.initial.get("role")
+    profile = form.instance
+    if not old or "role" not in form.changed_data or old == profile.role:
+        return
+    audit.record(
+        AuditCode.ROLE_CHANGED,
+        actor=request.user if isinstance(request.user, User) else None,
+        person=profile.user,
+        detail=f"{Role(old).label} → {profile.get_role_display()}",
+        client_address=audit.address_of(request),
+    )
 
 
 class StaffProfileForm(forms.ModelForm[StaffProfile]):
@@ -126,7 +159,12 @@ class RefuseLastSupervisorDeletion(admin.ModelAdmin[_Person], Generic[_Person]):
 # django-stubs binds its UserAdmin to AbstractUser; ours is an AbstractBaseUser with
 # the fields this admin names, which is all Django's UserAdmin needs at runtime.
 @admin.register(User)
-class UserAdmin(RefuseLastSupervisorDeletion[User], DjangoUserAdmin[User]):  # type: ignore[type-var]
+class UserAdmin(
+    AuditedAdmin[User],
+    RefuseLastSupervisorDeletion[User],
+    DjangoUserAdmin[User],  # type: ignore[type-var]
+):
+    audit_codes = (AuditCode.USER_ADDED, AuditCode.USER_CHANGED, AuditCode.USER_DELETED)
     form = UserChangeForm
     ordering = ("email",)
     list_display = ("email", "full_name", "is_active", "is_staff")
@@ -137,13 +175,35 @@ class UserAdmin(RefuseLastSupervisorDeletion[User], DjangoUserAdmin[User]):  # t
     inlines = [StaffProfileInline]
     filter_horizontal = ()
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            audit.record(
+                AuditCode.USER_ACTIVATED if obj.is_active else AuditCode.USER_DEACTIVATED,
+                actor=request.user if isinstance(request.user, User) else None,
+                person=obj,
+                client_address=audit.address_of(request),
+            )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for inline in formset.forms:
+            if isinstance(inline.instance, StaffProfile):
+                _audit_role_change(request, inline)
+
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(RefuseLastSupervisorDeletion[StaffProfile]):
+class StaffProfileAdmin(AuditedAdmin[StaffProfile], RefuseLastSupervisorDeletion[StaffProfile]):
+    audit_codes = (AuditCode.STAFF_ADDED, AuditCode.STAFF_CHANGED, AuditCode.STAFF_REMOVED)
     form = StaffProfileForm
     list_display = ("display_name", "role", "description")
     list_filter = ("role",)
     search_fields = ("full_name", "user__email")
+
+    def save_model(self, request: HttpRequest, obj: StaffProfile, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            _audit_role_change(request, form)
 
 
 class ContactInline(admin.TabularInline[Contact, Account]):

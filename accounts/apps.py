@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and accounts"
 
     def ready(self) -> None:
-        from accounts import sessions, signals  # noqa: F401
+        from accounts import audit, sessions, signals  # noqa: F401

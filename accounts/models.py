@@ -167,3 +167,71 @@ class StaffProfile(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class AuditCode(models.TextChoices):
+    """What happened, as the audit log stores it: stable codes, never translated."""
+
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SECOND_STEP_FAILED = "second_step_failed", "Wrong sign-in code"
+    SIGN_OUT = "sign_out", "Signed out"
+    TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor sign-in set up"
+    TWO_FACTOR_REMOVED = "two_factor_removed", "Two-factor sign-in removed"
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "New recovery codes"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    USER_ACTIVATED = "user_activated", "Account activated"
+    USER_DEACTIVATED = "user_deactivated", "Account deactivated"
+    USER_ADDED = "user_added", "Person added"
+    USER_CHANGED = "user_changed", "Person changed"
+    USER_DELETED = "user_deleted", "Person deleted"
+    STAFF_ADDED = "staff_added", "Staff profile added"
+    STAFF_CHANGED = "staff_changed", "Staff profile changed"
+    STAFF_REMOVED = "staff_removed", "Staff profile removed"
+    QUEUE_ADDED = "queue_added", "Queue added"
+    QUEUE_CHANGED = "queue_changed", "Queue changed"
+    QUEUE_DELETED = "queue_deleted", "Queue deleted"
+    SETTINGS_CHANGED = "settings_changed", "Settings changed"
+    MAILBOX_ADDED = "mailbox_added", "Mailbox added"
+    MAILBOX_CHANGED = "mailbox_changed", "Mailbox changed"
+    MAILBOX_DELETED = "mailbox_deleted", "Mailbox deleted"
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit log (S47): sign-ins and what administrators changed.
+
+    Names are copied as they were (``actor_name``, ``person_email``), so an entry
+    still says who it was after the person changed their address or was deleted.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    code = models.CharField(max_length=40, choices=AuditCode.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The acting person's e-mail address then, or the part of the system that acted.
+    actor_name = models.CharField(max_length=254, blank=True)
+    person = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # About whom: their address then, or the address typed at a failed sign-in.
+    person_email = models.CharField(max_length=254, blank=True)
+    # About what else: 'queue “Billing”', 'mailbox “Support”', 'settings'.
+    target = models.CharField(max_length=200, blank=True)
+    client_address = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_newest_first"),
+            models.Index(fields=["code", "-at"], name="audit_code_newest_first"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__in=AuditCode.values), name="auditevent_code_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.code} {self.person_email or self.target}"

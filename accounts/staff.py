@@ -12,8 +12,9 @@ from collections.abc import Collection
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts import audit
 from accounts.actors import Actor, System
-from accounts.models import SUPERVISING_ROLES, Role, StaffProfile, User
+from accounts.models import SUPERVISING_ROLES, AuditCode, Role, StaffProfile, User
 
 
 class LastSupervisorError(ValidationError):
@@ -54,8 +55,16 @@ def change_role(*, actor: Actor, profile: StaffProfile, role: str) -> StaffProfi
     _require_admin(actor)
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role."})
+    old = profile.role
     profile.role = role
     profile.save()  # the pre_save signal applies S1
+    if old != role:
+        audit.record(
+            AuditCode.ROLE_CHANGED,
+            actor=actor,
+            person=profile.user,
+            detail=f"{Role(old).label} → {Role(role).label}",
+        )
     return profile
 
 
@@ -64,6 +73,7 @@ def deactivate(*, actor: Actor, user: User) -> User:
     _require_admin(actor)
     user.is_active = False
     user.save()
+    audit.record(AuditCode.USER_DEACTIVATED, actor=actor, person=user)
     return user
 
 
@@ -76,6 +86,7 @@ def remove_staff(*, actor: Actor, user: User) -> None:
         profile.delete()
         user.is_staff = user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
+        audit.record(AuditCode.STAFF_REMOVED, actor=actor, person=user)
 
 
 def update_profile(

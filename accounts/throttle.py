@@ -113,13 +113,25 @@ def wait_for(limit: Limit, key: str) -> int:
 
 
 def client_address(request: HttpRequest) -> str:
-    """Who is trying, as far as the server can tell.
+    """Who is trying, as far as the server can tell: ``client_ip``, but IPv6
+    addresses count by their /64 network, which one subscriber usually has whole."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address (the audit log keeps it whole).
 
     The connection's address, unless ``TRUSTED_PROXY_COUNT`` proxies of ours
     stand in front: each appends the address it saw to X-Forwarded-For, so the
     client is that many entries from the right; anything further left is what
-    the client wrote. IPv6 addresses count by their /64 network, which one
-    subscriber usually has whole.
+    the client wrote.
     """
     address = request.META.get("REMOTE_ADDR") or ""
     proxies = settings.TRUSTED_PROXY_COUNT
@@ -134,10 +146,8 @@ def client_address(request: HttpRequest) -> str:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address or "unknown"
-    if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
     return str(parsed)
 
 

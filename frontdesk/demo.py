@@ -3,7 +3,8 @@
 Tickets are made through tickets/actions like any others, then moved back
 in time (created over the last weeks) so the statistics and lists look like a
 help desk in use. The shifting touches timestamps only, never what an action
-decided.
+decided. The mail those actions put in the outbox is dropped before the
+load commits: demo data never sends mail to a real server.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from accounts.actors import command
 from accounts.models import Account, Contact, Role, StaffProfile, User
+from mail.models import OutgoingMail
 from tickets import actions
 from tickets.models import (
     Event,
@@ -135,8 +137,13 @@ def load(*, tickets: int = 200, seed: int = 2026) -> dict[str, int]:
     contacts = _accounts(password)
     supervisors = [user for user in staff if user.staff and user.staff.is_supervising]
     now = timezone.now()
-    for index in range(tickets):
-        _ticket(rng, index, queues, staff, supervisors, contacts, now)
+    made = [
+        _ticket(rng, index, queues, staff, supervisors, contacts, now) for index in range(tickets)
+    ]
+    # The answers and notices of a made-up history went to nobody and must never
+    # go: the outbox rows go in this transaction, before a worker could see them
+    # (the tasks queued at commit find nothing to send).
+    OutgoingMail.objects.filter(ticket__in=made).delete()
     return {
         "queues": len(queues),
         "staff": len(staff),
@@ -216,7 +223,7 @@ def _ticket(
     supervisors: list[User],
     contacts: list[Contact],
     now: datetime,
-) -> None:
+) -> Ticket:
     queue_name = rng.choices(["Support", "Billing", "Sales"], weights=[6, 3, 1])[0]
     title, text = rng.choice(TOPICS[queue_name])
     contact = rng.choice(contacts)
@@ -272,6 +279,7 @@ def _ticket(
             actions.close(actor=worker, ticket=ticket)
             actions.customer_reply(actor=DEMO, ticket=ticket, text=rng.choice(FOLLOW_UPS))
     _move_back_in_time(ticket, index, rng, now)
+    return ticket
 
 
 def _hand_over(ticket: Ticket, supervisor: User, worker: User) -> None:
@@ -287,7 +295,12 @@ def _move_back_in_time(ticket: Ticket, index: int, rng: random.Random, now: date
     # Spread over ~40 days, the newest tickets today, so every statistic counts
     # some; the messages of a thread an hour or a few apart.
     if index >= 185:
-        start = now - timedelta(minutes=rng.randint(30, 600))
+        # Today in the help desk's time zone, even just after midnight.
+        since_midnight = now - timezone.localtime(now).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        minutes = max(1, min(600, int(since_midnight.total_seconds() // 60)))
+        start = now - timedelta(minutes=rng.uniform(0, minutes))
     else:
         start = now - timedelta(days=rng.uniform(1, 40))
     gap = min(timedelta(hours=rng.uniform(0.5, 6)), (now - start) / 12)

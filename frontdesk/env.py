@@ -40,11 +40,39 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices`` (any case); anything else is refused, never taken as the default."""
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    if raw.lower() in choices:
+        return raw.lower()
+    allowed = " or ".join(repr(choice) for choice in choices)
+    raise ImproperlyConfigured(f"{name} must be {allowed}, not {raw!r}")
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_seconds(name: str) -> dict[str, int]:
+    """Comma-separated ``name=seconds`` pairs (``mail-fetch=30,escalation=600``); empty: {}."""
+    raw = os.environ.get(name, "")
+    found = {}
+    for item in raw.split(","):
+        key, equals, value = (part.strip() for part in item.partition("="))
+        if not (key or equals or value):
+            continue
+        if not key or not value.isdigit() or int(value) == 0:
+            raise ImproperlyConfigured(
+                f"{name} must be name=seconds pairs separated by commas, "
+                f"like mail-fetch=30, not {raw!r}"
+            )
+        found[key] = int(value)
+    return found
 
 
 def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:

@@ -16,7 +16,10 @@ def no_store_when_signed_in(
 
     def middleware(request: HttpRequest) -> HttpResponseBase:
         response = get_response(request)
-        if request.user.is_authenticated:
+        # An error page is never cached either; and asking who is signed in may
+        # be what failed (the database unreachable): a second try would only
+        # make the person wait for the same failure again.
+        if response.status_code >= 500 or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
 

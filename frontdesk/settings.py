@@ -6,9 +6,18 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from frontdesk import secret_key
-from frontdesk.env import env_bool, env_int, env_list, env_proxy_ssl_header, env_str
+from frontdesk.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_proxy_ssl_header,
+    env_seconds,
+    env_str,
+)
 
 # Lets the admin classes be subscripted at runtime (ModelAdmin[Ticket]) as the
 # type checker needs them to be; it must run before any admin module is imported.
@@ -25,7 +34,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the site of frontdesk/admin_site.py (two-step sign-in).
+    "frontdesk.apps.FrontdeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +45,10 @@ INSTALLED_APPS = [
     "csp",
     "template_partials",
     "huey.contrib.djhuey",
+    # Two-factor sign-in: authenticator apps (TOTP) and recovery codes (accounts/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "frontdesk",
     "accounts",
     "tickets",
@@ -50,9 +64,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device: the device this session passed the second step with.
+    "django_otp.middleware.OTPMiddleware",
     "frontdesk.middleware.no_store_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionTimeouts",
+    # After the idle sign-out: a session owing its second step reaches nothing else.
+    "frontdesk.second_step.SecondStepGate",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -94,6 +112,13 @@ def _database(url: str) -> dict[str, Any]:
         config["TEST"] = {
             "NAME": env_str("TEST_SQLITE_NAME", str(DATA_DIR / "test-frontdesk.sqlite3"))
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # libpq waits for ever for a server that takes the connection and never
+        # answers (frozen, or its packets dropped): every request and mailgate
+        # would hang. A connect_timeout in DATABASE_URL wins.
+        config.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 10)
+        )
     return config
 
 
@@ -129,6 +154,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # seconds after signing in whatever happens (accounts/sessions.py).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 7 * 24 * 3600)
+# Two-factor sign-in (django-otp): the name authenticator apps show beside the address.
+OTP_TOTP_ISSUER = "Frontdesk"
+# Wrong codes are limited by accounts/throttle.py like passwords (frontdesk/sign_in.py),
+# which says how long to wait; django-otp's own per-device delay would refuse a right
+# code after a typo without saying why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -139,8 +171,44 @@ STATIC_URL = "static/"
 # Filled (and created) by collectstatic in `frontdesk run`.
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+# Several machines need one media store (README, "Several machines"): an
+# S3-compatible bucket, or a MEDIA_ROOT that every machine mounts. `serve`,
+# `worker` and `run` refuse a local one on a node told it is one of several.
+FRONTDESK_NODES = env_choice("FRONTDESK_NODES", ("one", "several"), "one")
+MEDIA_ROOT_SHARED = env_bool("MEDIA_ROOT_SHARED", False)
+_MEDIA_S3_OPTIONS = {
+    "endpoint_url": "MEDIA_S3_ENDPOINT_URL",
+    "region_name": "MEDIA_S3_REGION",
+    "access_key": "MEDIA_S3_ACCESS_KEY_ID",
+    "secret_key": "MEDIA_S3_SECRET_ACCESS_KEY",
+}
+
+
+def media_storage() -> dict[str, Any]:
+    """Attachments and raw mail: local files, whole or not at all, or an S3-compatible store."""
+    bucket = env_str("MEDIA_S3_BUCKET")
+    given = {option: env_str(name) for option, name in _MEDIA_S3_OPTIONS.items()}
+    if not bucket:
+        named = [name for option, name in _MEDIA_S3_OPTIONS.items() if given[option]]
+        if named:
+            # Without a bucket the files would silently stay on this machine.
+            raise ImproperlyConfigured(f"{named[0]} is set but MEDIA_S3_BUCKET is not")
+        return {"BACKEND": "frontdesk.storage.AtomicFileSystemStorage"}
+    options: dict[str, Any] = {option: value for option, value in given.items() if value}
+    # Unset keys leave boto3 its own search (AWS_* variables, an instance role).
+    options.update(
+        bucket_name=bucket,
+        # Downloads go through the panel's checks, never by a link to the bucket;
+        # objects are private (the bucket's own policy, no ACL of ours).
+        default_acl=None,
+        # Like local files: a save never replaces another file of the same name.
+        file_overwrite=False,
+    )
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -224,9 +292,16 @@ else:
         "huey_class": "frontdesk.sqlite.queue.SqliteHuey",
         "name": "frontdesk",
         "filename": str(DATA_DIR / "huey.sqlite3"),
+        # As long as the main database waits for its write lock (web and workers share it).
+        "timeout": 20,
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
     }
+
+# Periodic jobs (frontdesk/jobs.py): seconds between runs, and how long a run
+# holds its lock, by job name; only the jobs named change (see README).
+JOB_INTERVALS = env_seconds("JOB_INTERVALS")
+JOB_TIMEOUTS = env_seconds("JOB_TIMEOUTS")
 
 # Shared by every web process, as the sign-in limits need: Redis when there is
 # one; otherwise a table in the database (made by a migration), which every

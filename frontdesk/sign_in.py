@@ -2,7 +2,10 @@
 
 Every guess costs a password hash, so failures are limited per e-mail address
 typed (any case) and per client address (accounts/throttle.py), counted before
-the hash is computed and shared by every web process.
+the hash is computed and shared by every web process. The second step's code
+(frontdesk/second_step.py) is limited the same way, per account and per client
+address; signing in with the password does not forgive wrong codes, or knowing
+the password would buy endless guesses.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from accounts import throttle
+from accounts import audit, throttle, two_factor
+from accounts.models import AuditCode, User
 from accounts.throttle import Limit, Throttled, client_address
 
 
@@ -27,9 +32,14 @@ def address_limit() -> Limit:
     return Limit("sign-in-address", settings.SIGN_IN_ADDRESS_FAILURES, settings.SIGN_IN_WINDOW)
 
 
+def second_step_limit() -> Limit:
+    return Limit("second-step-account", settings.SIGN_IN_FAILURES, settings.SIGN_IN_WINDOW)
+
+
 _REFUSALS = {
     "sign-in-account": "Too many failed sign-ins with this e-mail address.",
     "sign-in-address": "Too many failed sign-ins from your network.",
+    "second-step-account": "Too many wrong codes for this account.",
 }
 
 
@@ -76,3 +86,62 @@ class SignInForm(ThrottledSignIn):
 
 class AdminSignInForm(ThrottledSignIn, AdminAuthenticationForm):
     """The admin site's sign-in (administrators only), under the same limits."""
+
+
+class SecondStepForm(forms.Form):
+    """The code of an authenticator app, or a recovery code, after the password."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="The six digits your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, user: User, request: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.user, self.request = user, request
+        self.device: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        code = cleaned.get("code")
+        if not code:
+            return cleaned
+        address = client_address(self.request)
+        taken: list[throttle.Attempt] = []
+        try:
+            taken.append(throttle.attempt(second_step_limit(), str(self.user.pk)))
+            taken.append(throttle.attempt(address_limit(), address))
+        except Throttled as refusal:
+            for each in taken:
+                throttle.release(each)
+            raise ValidationError(
+                f"{_REFUSALS[refusal.limit.name]} Try again {when(refusal.retry_after)}.",
+                code="throttled",
+            ) from None
+        self.device = two_factor.verify(self.user, code)
+        if self.device is None:
+            for each in taken:
+                throttle.failed(each)
+            audit.record(
+                AuditCode.SECOND_STEP_FAILED,
+                actor=None,
+                person=self.user,
+                detail="wrong authenticator or recovery code",
+                client_address=audit.address_of(self.request),
+            )
+            raise ValidationError(
+                {"code": "This code is not right. Type the code your app shows now."}
+            )
+        throttle.reset(second_step_limit(), str(self.user.pk))
+        throttle.release(taken[1])
+        return cleaned

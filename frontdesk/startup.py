@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
-from frontdesk import private_files, secret_key
+from frontdesk import private_files, secret_key, storage
 from frontdesk.env import env_str
 
 # Several nodes with keys of their own would log people out when a load
@@ -31,6 +31,22 @@ def require_secret_key() -> None:
             "There is no secret key yet: start `frontdesk run` once (it keeps one in "
             f"{Path(settings.DATA_DIR) / secret_key.FILE_NAME}) or set SECRET_KEY."
         )
+
+
+# Attachments and raw mail written on one machine would be missing on the others.
+SHARED_MEDIA_NEEDED = (
+    "FRONTDESK_NODES=several, but attachments and raw mail would be kept in MEDIA_ROOT "
+    "on this machine alone: set MEDIA_S3_BUCKET (an S3-compatible store), or "
+    "MEDIA_ROOT_SHARED=true when MEDIA_ROOT is a file system every machine mounts."
+)
+
+
+def require_shared_media() -> None:
+    """`serve`, `worker`, `run` and `mailgate`: one of several nodes stores no file locally."""
+    if settings.FRONTDESK_NODES != "several" or settings.MEDIA_ROOT_SHARED:
+        return
+    if storage.is_local():
+        raise CommandError(SHARED_MEDIA_NEEDED)
 
 
 def prepare_data_folder() -> bool:

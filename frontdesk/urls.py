@@ -2,20 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontdesk import sign_in, views
-
-# The admin site signs in under the same limits as /login/.
-admin.site.login_form = sign_in.AdminSignInForm
+from frontdesk import second_step, sign_in, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        second_step.SignInView.as_view(
             authentication_form=sign_in.SignInForm, redirect_authenticated_user=True
         ),
         name="login",
     ),
+    path("login/code/", second_step.code, name="sign_in_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -24,5 +22,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("panel/", include("panel.urls")),
+    # frontdesk/admin_site.py: signing in there takes the same limits and steps.
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
+from accounts.audit_admin import AuditedAdmin
+from accounts.models import AuditCode
 from mail import outbox
 from mail.ingest import dismiss, reprocess
 from mail.models import InboundMessage, Mailbox, OutgoingMail, QuarantinedMessage, Security
@@ -79,7 +81,8 @@ class MailboxForm(forms.ModelForm[Mailbox]):
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin[Mailbox]):
+class MailboxAdmin(AuditedAdmin[Mailbox]):
+    audit_codes = (AuditCode.MAILBOX_ADDED, AuditCode.MAILBOX_CHANGED, AuditCode.MAILBOX_DELETED)
     form = MailboxForm
     list_display = [
         "name",

@@ -29,6 +29,7 @@ from django.db import DatabaseError
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from frontdesk.storage import out_of_space
 from mail import conf
 from mail.ingest import IngestResult, ingest
 from mail.models import Mailbox, Protocol, Security
@@ -99,6 +100,9 @@ def poll(mailbox: Mailbox) -> PollResult:
             # Before _DROPPED, which holds OSError: this is no dropped connection.
             return _failed(mailbox, result, error)
         except _DROPPED as error:
+            if out_of_space(error):
+                # Storing failed, not the connection: the message stays on the server.
+                return _failed(mailbox, result, error)
             moved_on = result.stored + result.duplicates + result.quarantined > progress
             if moved_on or reconnects < RECONNECTS:
                 reconnects = 0 if moved_on else reconnects + 1
@@ -155,6 +159,8 @@ def _describe(mailbox: Mailbox, error: BaseException) -> str:
         return f"certificate verify failed: {reason}. {advice} The password was not sent."
     if isinstance(error, InsecureConnection):
         return str(error)
+    if out_of_space(error):
+        return f"The server is out of space ({error}); the mail stays in the mailbox."
     return f"{type(error).__name__}: {error}"
 
 

@@ -4,8 +4,9 @@ Every transport (mailgate, IMAP, POP3) hands raw bytes here and removes the
 message from its mailbox only after this returned. A message is stored once
 per (Message-ID, content hash); the same bytes again are a no-op. A message
 that raises is kept in quarantine with its raw bytes and the error; only a
-temporary failure (the database unreachable or locked) propagates, so the
-transport keeps the message and tries again later.
+temporary failure (the database unreachable or locked, the disk full, the
+file store not answering) propagates, so the transport keeps the message and
+tries again later.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
@@ -30,7 +32,7 @@ from mail import conf, limits, loop, route
 from mail.addresses import our_addresses, unique_valid
 from mail.models import InboundMessage, Match, Outcome, QuarantinedMessage
 from mail.parse import ParsedMessage, parse
-from tickets import actions
+from tickets import actions, stored_files
 from tickets.files import IncomingFile
 from tickets.models import HelpdeskSettings, Queue, Ticket, TicketType
 from tickets.models import Message as TicketMessage
@@ -38,7 +40,15 @@ from tickets.models import Message as TicketMessage
 log = logging.getLogger(__name__)
 
 #: Errors after which trying again later may succeed: the message must stay with its sender.
-TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError)
+#: OSError is also a full disk (ENOSPC); the botocore errors are an S3-compatible store
+#: that does not answer or refuses, where the quarantine could not keep the message either.
+TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    OSError,
+    BotoCoreError,
+    ClientError,
+)
 
 # Headers that identify a message; trace headers (Received, Delivered-To, ...)
 # differ between two deliveries of one message and are left out.
@@ -82,13 +92,31 @@ def _raw_storage() -> Storage:
 
 
 def store_raw(raw: bytes) -> tuple[str, str]:
-    """Write the raw bytes under their own hash; a second write of them is a no-op."""
+    """Write the raw bytes under their own hash; a second write of them is a no-op.
+
+    A file of that name is trusted only when its bytes have that hash: an older
+    version, or another storage, may have left one cut short by a full disk.
+    """
     sha = hashlib.sha256(raw).hexdigest()
     name = f"mail/raw/{sha[:2]}/{sha}.eml"
     storage = _raw_storage()
-    if not storage.exists(name):
-        name = storage.save(name, ContentFile(raw))
-    return name, sha
+    if storage.exists(name):
+        if _stored_hash(storage, name) == sha:
+            return name, sha
+        log.warning("raw mail %s was stored incomplete or damaged; storing it again", name)
+        storage.delete(name)
+    return storage.save(name, ContentFile(raw)), sha
+
+
+def _stored_hash(storage: Storage, name: str) -> str:
+    digest = hashlib.sha256()
+    try:
+        with storage.open(name, "rb") as handle:
+            for chunk in handle.chunks():
+                digest.update(chunk)
+    except FileNotFoundError:
+        return ""  # removed meanwhile (another process repairing it)
+    return digest.hexdigest()
 
 
 def read_raw(name: str) -> bytes:
@@ -121,7 +149,8 @@ def ingest(
     if existing is not None:
         return IngestResult(inbound=existing, duplicate=True)
     try:
-        with transaction.atomic():
+        # Attachment files of a transaction that rolls back are removed with it.
+        with stored_files.atomic():
             # The row goes first: a concurrent ingest of the same message waits on
             # (or fails against) its unique key instead of opening a second ticket.
             inbound = InboundMessage.objects.create(
@@ -444,7 +473,7 @@ def reprocess_loop(inbound: InboundMessage, *, by: User) -> InboundMessage:
     """
     raw = read_raw(inbound.raw.name)
     parsed = parse(raw)
-    with transaction.atomic():
+    with stored_files.atomic():
         row = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
         if row.outcome != Outcome.LOOP:
             return row  # somebody re-processed it a moment ago

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 
-from accounts.models import Account, User
+from accounts.models import Account, AuditCode, User
 from accounts.queries import accounts_named, assignable_staff, email_taken, staff_profiles
 from frontdesk.text import restore_controls, visible_controls, without_controls
 from panel.models import DRAFT_MAX_CHARS
@@ -52,6 +52,13 @@ def check_sizes(files: list[IncomingFile], limit: int) -> list[IncomingFile]:
             ]
         )
     return files
+
+
+#: What the person sees when the disk under the attachments is full (answered with 507).
+OUT_OF_SPACE = (
+    "The file could not be stored: the server is out of space. Your text is kept: "
+    "send it without the file, or try again later."
+)
 
 
 def add_action_errors(
@@ -476,6 +483,9 @@ class SettingsForm(PanelModelForm):
             "priority_normal",
             "priority_high",
             "max_attachment_size",
+            "two_factor_agents",
+            "two_factor_supervisors",
+            "two_factor_admins",
         ]
         labels = {
             "support_address": "Main support address",
@@ -485,6 +495,13 @@ class SettingsForm(PanelModelForm):
             "priority_normal": "Portal priority “normal”",
             "priority_high": "Portal priority “high”",
             "max_attachment_size": "Largest attachment (bytes)",
+            "two_factor_agents": "Agents must sign in with two factors",
+            "two_factor_supervisors": "Supervisors must sign in with two factors",
+            "two_factor_admins": "Administrators must sign in with two factors",
+        }
+        help_texts = {
+            "two_factor_admins": "Password and the code of an authenticator app. Those "
+            "without one set it up at their next step in the panel.",
         }
 
     def clean_latest_tickets_count(self) -> int:
@@ -506,3 +523,34 @@ class SettingsForm(PanelModelForm):
             if value is not None and not 1 <= value <= 99:
                 self.add_error(name, "Priority is a number from 1 to 99.")
         return data
+
+
+class ConfirmAppForm(PanelForm):
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        help_text="The six digits your authenticator app shows for Frontdesk now.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class CurrentPasswordForm(PanelForm):
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class AuditFilterForm(PanelForm):
+    code = forms.ChoiceField(
+        label="What", required=False, choices=[("", "Everything"), *AuditCode.choices]
+    )
+    person = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=254,
+        help_text="An e-mail address, or part of one: who acted or whom it is about.",
+    )

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from panel.views import (
     attachments,
+    audit_log,
     delete,
     drafts,
     failed_mail,
@@ -16,6 +17,7 @@ from panel.views import (
     quarantine,
     queues,
     ticket,
+    two_factor,
 )
 
 
@@ -76,6 +78,16 @@ urlpatterns = [
     ),
     path("attachments/<number:pk>/", attachments.download, name="attachment"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/two-factor/set-up/", two_factor.set_up, name="two_factor_set_up"),
+    path(
+        "profile/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("profile/two-factor/remove/", two_factor.remove, name="two_factor_remove"),
+    path("two-factor/", two_factor.staff_overview, name="two_factor_staff"),
+    path("two-factor/<number:pk>/reset/", two_factor.reset, name="two_factor_reset"),
+    path("audit/", audit_log.audit_log, name="audit_log"),
     path("queues/", queues.queue_list, name="queues"),
     path("queues/new/", queues.create, name="queue_create"),
     path("queues/<number:pk>/", queues.edit, name="queue_edit"),

@@ -51,6 +51,8 @@ SEE_THE_TICKET = frozenset({"agent", "supervisor", "admin"})
 EXPECTED: dict[str, frozenset[str]] = {
     "home": SIGNED_IN,
     "login": EVERYBODY,
+    # Only after the password step of someone with two-factor sign-in, in that session.
+    "sign_in_code": frozenset(),
     "logout": EVERYBODY,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
@@ -87,6 +89,12 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:retry_mail": SEE_THE_TICKET,
     "panel:attachment": SEE_THE_TICKET,
     "panel:profile": STAFF,
+    "panel:two_factor_set_up": STAFF,
+    "panel:two_factor_recovery_codes": STAFF,
+    "panel:two_factor_remove": STAFF,
+    "panel:two_factor_staff": ADMIN,
+    "panel:two_factor_reset": ADMIN,
+    "panel:audit_log": ADMIN,
     "panel:queues": STAFF,
     "panel:queue_create": ADMIN,
     "panel:queue_edit": ADMIN,
@@ -126,6 +134,7 @@ class Subjects:
     quarantined_pk: int
     loop_pk: int
     queue_pk: int
+    staff_pk: int
 
 
 @pytest.fixture
@@ -152,6 +161,7 @@ def subjects(world: World, media_root: object) -> Subjects:
         quarantined_pk=entry.pk,
         loop_pk=loop.pk,
         queue_pk=world.billing.pk,
+        staff_pk=world.other_agent.pk,
     )
 
 
@@ -166,6 +176,7 @@ def url_of(name: str, subjects: Subjects) -> str:
         "panel:quarantine_raw": subjects.quarantined_pk,
         "panel:quarantine_reprocess": subjects.quarantined_pk,
         "panel:loop_reprocess": subjects.loop_pk,
+        "panel:two_factor_reset": subjects.staff_pk,
     }.get(name)
     number = subjects.ticket.number
     for arguments in (

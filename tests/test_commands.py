@@ -135,3 +135,19 @@ def _wait_for(url: str, server: subprocess.Popen) -> str:
 def test_people_sign_in_with_their_address_in_any_case():
     run("createadmin", "--email", "boss@example.com", "--password", "long-secret-1")
     assert authenticate(username="  Boss@Example.COM", password="long-secret-1") is not None
+
+
+@pytest.mark.django_db
+def test_the_newest_demo_tickets_arrive_today_even_just_after_midnight(world):
+    from datetime import datetime, timedelta
+    from random import Random
+
+    from frontdesk import demo
+
+    just_after_midnight = timezone.make_aware(datetime(2026, 3, 2, 0, 5))
+    for seed in range(20):
+        ticket = world.ticket()
+        demo._move_back_in_time(ticket, 199, Random(seed), just_after_midnight)
+        created = Ticket.objects.get(pk=ticket.pk).created_at
+        assert timezone.localdate(created) == just_after_midnight.date(), seed
+        assert just_after_midnight - timedelta(minutes=5) <= created <= just_after_midnight

@@ -39,3 +39,14 @@ def test_a_secret_can_come_from_a_file(monkeypatch, tmp_path):
 def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
     monkeypatch.setenv("FD_HOSTS", "a.example, b.example,,")
     assert env_list("FD_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_postgresql_connections_give_up_after_a_timeout_which_the_url_may_set(monkeypatch):
+    from frontdesk import settings
+
+    monkeypatch.delenv("DATABASE_CONNECT_TIMEOUT", raising=False)
+    url = "postgres://frontdesk:secret@db.example:5432/frontdesk"
+    assert settings._database(url)["OPTIONS"]["connect_timeout"] == 10
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "3")
+    assert settings._database(url)["OPTIONS"]["connect_timeout"] == 3
+    assert settings._database(f"{url}?connect_timeout=30")["OPTIONS"]["connect_timeout"] == 30

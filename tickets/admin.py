@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from accounts.audit_admin import AuditedAdmin
+from accounts.models import AuditCode
 from tickets.models import (
     Attachment,
     Event,
@@ -23,7 +25,8 @@ class QueueAddressInline(admin.TabularInline[QueueAddress, Queue]):
 
 
 @admin.register(Queue)
-class QueueAdmin(admin.ModelAdmin[Queue]):
+class QueueAdmin(AuditedAdmin[Queue]):
+    audit_codes = (AuditCode.QUEUE_ADDED, AuditCode.QUEUE_CHANGED, AuditCode.QUEUE_DELETED)
     list_display = ("name", "is_default", "escalation_step", "escalation_interval")
     filter_horizontal = ("staff",)
     inlines = [QueueAddressInline]
@@ -60,6 +63,10 @@ class TicketAdmin(admin.ModelAdmin[Ticket]):
     list_select_related = ("queue", "assignee")
     inlines = [MessageInline, EventInline]
 
+    class Media:
+        # Titles and messages wrap however long their words (hostile text).
+        css = {"all": ["tickets/admin.css"]}
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -82,7 +89,13 @@ class AttachmentAdmin(admin.ModelAdmin[Attachment]):
 
 
 @admin.register(HelpdeskSettings)
-class HelpdeskSettingsAdmin(admin.ModelAdmin[HelpdeskSettings]):
+class HelpdeskSettingsAdmin(AuditedAdmin[HelpdeskSettings]):
+    audit_codes = (
+        AuditCode.SETTINGS_CHANGED,
+        AuditCode.SETTINGS_CHANGED,
+        AuditCode.SETTINGS_CHANGED,
+    )
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not HelpdeskSettings.objects.exists()
 

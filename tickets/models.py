@@ -360,6 +360,10 @@ class HelpdeskSettings(models.Model):
     max_attachment_size = models.PositiveIntegerField(
         default=25 * 1024 * 1024, help_text="Largest attachment accepted, in bytes."
     )
+    # Which roles must sign in with a second factor (accounts/two_factor.py).
+    two_factor_agents = models.BooleanField(default=False)
+    two_factor_supervisors = models.BooleanField(default=False)
+    two_factor_admins = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "settings"

@@ -1,18 +1,14 @@
-"""Periodic jobs run by the huey consumer (`frontdesk worker`)."""
+"""Periodic jobs run by the huey consumer (`frontdesk worker`); see frontdesk/jobs.py."""
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
-
+from frontdesk.jobs import periodic_job
 from tickets import lifecycle
 
 
-@db_periodic_task(crontab(minute="*/5"))
-@lock_task("tickets-escalation")
+@periodic_job("escalation")
 def escalate_tickets() -> int:
     return lifecycle.escalate_due()
 
 
-@db_periodic_task(crontab(minute="*/15"))
-@lock_task("tickets-auto-close")
+@periodic_job("auto-close")
 def auto_close_tickets() -> int:
     return lifecycle.auto_close_due()

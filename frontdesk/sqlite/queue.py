@@ -18,6 +18,13 @@ class LazySqliteStorage(SqliteStorage):
     `frontdesk migrate` or a web process on a fresh machine writes nothing
     here and `frontdesk worker` creates the data folder itself."""
 
+    # With huey's tables, the expiring locks of the periodic jobs (frontdesk/locks.py).
+    ddl = [
+        *SqliteStorage.ddl,
+        "create table if not exists frontdesk_lock (queue text not null, name text not null, "
+        "owner text not null, expires_at real not null, primary key (queue, name))",
+    ]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._schema_ready = False
         super().__init__(*args, **{**kwargs, "create_tables": False})

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django import template
 
-from frontdesk import text
+from frontdesk import jobs, text
 from mail import limits, loop
 from mail.fetch import failing_mailboxes
 from tickets.models import Message
@@ -33,6 +33,16 @@ def author_name(message: Message) -> str:
 def mailbox_alert() -> dict[str, object]:
     """One query on each administrator's page: mail that is not fetched is mail not answered."""
     return {"names": list(failing_mailboxes().values_list("name", flat=True))}
+
+
+@register.inclusion_tag("panel/_job_alert.html")
+def job_alert() -> dict[str, object]:
+    """Periodic jobs that stopped completing, and `frontdesk run` restarting the worker
+    or the web server: background work that fails shows nowhere else."""
+    return {
+        "late": [state for state in jobs.states() if state.late],
+        "restarts": jobs.recent_restarts(),
+    }
 
 
 @register.inclusion_tag("panel/_mail_alert.html")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts import audit
+from accounts.models import AuditCode
 from panel.auth import StaffRequest, admin_required
 from panel.forms import SettingsForm
 from tickets.models import HelpdeskSettings
@@ -18,6 +21,15 @@ def settings_page(request: StaffRequest) -> HttpResponse:
         return render(request, "panel/settings.html", {"form": form})
     if not form.is_valid():
         return render(request, "panel/settings.html", {"form": form}, status=422)
-    form.save()
+    with transaction.atomic():
+        form.save()
+        if form.changed_data:
+            audit.record(
+                AuditCode.SETTINGS_CHANGED,
+                actor=request.user,
+                target="settings",
+                detail=audit.changes(form),
+                client_address=audit.address_of(request),
+            )
     messages.success(request, "Settings saved.")
     return redirect("panel:settings")

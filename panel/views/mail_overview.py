@@ -1,5 +1,5 @@
 """How mail fares, for administrators: quarantine, failing mailboxes, failed outgoing mail,
-mail held by the new-ticket limit and mail kept as loops."""
+mail held by the new-ticket limit and mail kept as loops; and the periodic jobs that move it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from frontdesk import jobs
 from mail import limits, loop
 from mail.fetch import failing_mailboxes, insecure_mailboxes
 from mail.ingest import TEMPORARY_ERRORS, reprocess_loop
@@ -28,6 +29,8 @@ def overview(request: StaffRequest) -> HttpResponse:
         "failed_mail_count": OutgoingMail.objects.filter(state=OutgoingState.FAILED).count(),
         "held_count": limits.held_messages().count(),
         "loops": [(row, read_headers(row.raw)) for row in loop.kept_as_loops()[:RECENT_LOOPS]],
+        "jobs": jobs.states(),
+        "restarts": jobs.recent_restarts(),
     }
     return render(request, "panel/mail_overview.html", context)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from frontdesk.storage import out_of_space
 from panel.auth import StaffRequest, staff_required
-from panel.forms import MakeTicketForm, add_action_errors
+from panel.forms import OUT_OF_SPACE, MakeTicketForm, add_action_errors
 from tickets import actions
 from tickets.models import HelpdeskSettings, TicketType
 from tickets.queues import default_queue
@@ -28,6 +31,7 @@ def make_ticket(request: StaffRequest) -> HttpResponse:
     form = MakeTicketForm(
         request.POST, request.FILES, max_attachment_size=limits.max_attachment_size
     )
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -45,9 +49,14 @@ def make_ticket(request: StaffRequest) -> HttpResponse:
             )
         except ValidationError as error:
             add_action_errors(form, error, {"text": "message"})
+        except OSError as error:
+            if not out_of_space(error):
+                raise
+            form.add_error("attachments", OUT_OF_SPACE)
+            status = HTTPStatus.INSUFFICIENT_STORAGE
         else:
             messages.success(request, f"Ticket #{ticket.number} made in {ticket.queue}.")
             if can_see(request.user, ticket):
                 return redirect("panel:ticket", number=ticket.number)
             return redirect("panel:home")
-    return render(request, "panel/make_ticket.html", {"form": form}, status=422)
+    return render(request, "panel/make_ticket.html", {"form": form}, status=status)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from frontdesk.storage import out_of_space
 from mail.ingest import reprocess
 from mail.models import QuarantinedMessage
 from panel.auth import StaffRequest, admin_required
@@ -80,8 +81,13 @@ def quarantine_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
         return redirect("panel:quarantine_entry", pk=entry.pk)
     try:
         result = reprocess(entry)
-    except OSError as unreadable:
-        messages.error(request, f"The raw message could not be read: {unreadable}")
+    except OSError as failure:
+        if out_of_space(failure):
+            messages.error(
+                request, "Not re-processed: the server is out of space. Try again later."
+            )
+        else:
+            messages.error(request, f"The raw message could not be read: {failure}")
         return redirect("panel:quarantine_entry", pk=entry.pk)
     if result.inbound is None:
         error = result.quarantined.error if result.quarantined else "no error recorded"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts import audit
+from accounts.models import AuditCode
 from panel.auth import StaffRequest, admin_required, staff_required
 from panel.forms import DeleteQueueForm, QueueForm
 from tickets import queries
@@ -26,14 +29,23 @@ def _edit(request: StaffRequest, queue: Queue) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            saved = save_queue(
-                actor=request.user,
-                queue=form.save(commit=False),
-                addresses=data["addresses"],
-                staff=data["staff"],
-                is_default=data["is_default"],
-                escalation_minutes=data.get("escalation_minutes"),
-            )
+            is_new = queue.pk is None
+            with transaction.atomic():
+                saved = save_queue(
+                    actor=request.user,
+                    queue=form.save(commit=False),
+                    addresses=data["addresses"],
+                    staff=data["staff"],
+                    is_default=data["is_default"],
+                    escalation_minutes=data.get("escalation_minutes"),
+                )
+                audit.record(
+                    AuditCode.QUEUE_ADDED if is_new else AuditCode.QUEUE_CHANGED,
+                    actor=request.user,
+                    target=f"queue “{saved.name}”",
+                    detail=audit.changes(form),
+                    client_address=audit.address_of(request),
+                )
             messages.success(request, f"Queue {saved.name} saved.")
             return redirect("panel:queues")
         return render(request, "panel/queue_form.html", {"form": form, "queue": queue}, status=422)
@@ -74,11 +86,19 @@ def delete(request: StaffRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "panel/queue_delete.html", context, status=422)
     move_to = form.cleaned_data["target"] if form.cleaned_data["tickets"] == "move" else None
+    fate = f"moved to {move_to}" if move_to else "deleted"
     try:
-        count = delete_queue(actor=request.user, queue=queue, move_to=move_to)
+        with transaction.atomic():
+            count = delete_queue(actor=request.user, queue=queue, move_to=move_to)
+            audit.record(
+                AuditCode.QUEUE_DELETED,
+                actor=request.user,
+                target=f"queue “{queue.name}”",
+                detail=f"{count} tickets {fate}",
+                client_address=audit.address_of(request),
+            )
     except ValidationError as refusal:
         context["refusal"] = " ".join(refusal.messages)
         return render(request, "panel/queue_delete.html", context, status=409)
-    fate = f"moved to {move_to}" if move_to else "deleted"
     messages.success(request, f"Queue {queue.name} deleted; {count} tickets {fate}.")
     return redirect("panel:queues")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import partial
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,14 +15,22 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from frontdesk.storage import out_of_space
 from frontdesk.text import visible_controls
 from mail.conf import max_cc
 from mail.outbound import answer_recipients
 from mail.outbox import failed_mail_for
 from panel import drafts
 from panel.auth import StaffRequest, is_supervising, may_retry_mail, staff_required
-from panel.forms import AnswerForm, ChangeForm, DetailsForm, add_action_errors, split_addresses
-from tickets import actions, queries
+from panel.forms import (
+    OUT_OF_SPACE,
+    AnswerForm,
+    ChangeForm,
+    DetailsForm,
+    add_action_errors,
+    split_addresses,
+)
+from tickets import actions, queries, stored_files
 from tickets.models import HelpdeskSettings, Ticket
 from tickets.visibility import get_ticket_for
 
@@ -243,7 +251,8 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
         and (chosen.pk if chosen else None) != data.get("assignee_shown")
     )
     done = []
-    with transaction.atomic():
+    # One transaction; attachment files it wrote go again if it rolls back (a Conflict).
+    with stored_files.atomic():
         if note_text:
             message = actions.add_note(
                 actor=request.user,
@@ -306,5 +315,11 @@ def reply(request: StaffRequest, number: int) -> HttpResponse:
     except ValidationError as error:
         add_action_errors(form, error, {"text": "answer"})
         return render_page(request, ticket, 422, answer_form=form)
+    except OSError as error:
+        if not out_of_space(error):
+            raise
+        # Nothing was sent; the text is on the page again and kept as the draft.
+        form.add_error("attachments", OUT_OF_SPACE)
+        return render_page(request, ticket, HTTPStatus.INSUFFICIENT_STORAGE, answer_form=form)
     drafts.discard(user=request.user, ticket=ticket)
     return after_change(request, number, notice, answer_sent=True)

@@ -173,8 +173,9 @@ def test_the_ticket_page_costs_the_same_queries_for_10_and_200_messages_and_tick
     # attachments, history and the current names of the queues it names, staff to
     # assign to (twice: two forms), queues to move to, failed mail, the person's
     # draft, our own addresses for the answer's "Goes to" line (queue addresses,
-    # mailboxes); the settings row (read fresh for the measurement)
-    assert few == many == 17
+    # mailboxes); the settings row (read fresh for the measurement); whether the
+    # person has two-factor sign-in
+    assert few == many == 18
 
 
 def test_an_absurdly_long_ticket_number_is_not_found(world, as_user):

@@ -25,13 +25,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from accounts.actors import Actor, System, SystemPart
 from accounts.models import StaffProfile, User
 from frontdesk.text import one_line, without_controls
-from tickets import history, hooks, signals
+from tickets import history, hooks, signals, stored_files
 from tickets.files import IncomingFile
 from tickets.models import (
     DONE_STATUSES,
@@ -252,14 +252,16 @@ def add_message(
         if incoming.size > limit:
             too_big = f"{incoming.name} is {incoming.size} bytes; the limit is {limit} bytes."
             raise ValidationError({"attachments": too_big})
-        Attachment.objects.create(
+        attachment = Attachment(
             message=message,
-            file=incoming.content,
             filename=incoming.name,
             content_type=incoming.content_type,
             size=incoming.size,
             content_id=incoming.content_id,
         )
+        # Written first and removed again if the transaction does not commit.
+        stored_files.save(attachment.file, incoming.name, incoming.content)
+        attachment.save()
     return message
 
 
@@ -399,7 +401,7 @@ def editing(
     expected_version: int | None = None,
 ) -> Iterator[Edit]:
     """One transaction: lock, let the caller change, record. See the module's docstring."""
-    with transaction.atomic():
+    with stored_files.atomic():
         edit = Edit(lock(ticket, actor, expected_version), actor)
         yield edit
         edit.save(signal)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.actors import Actor, System
 from accounts.models import Account, Contact
-from tickets import hooks, signals
+from tickets import hooks, signals, stored_files
 from tickets.actions.core import (
     Change,
     add_message,
@@ -46,7 +45,7 @@ def default_queue() -> Queue:
     return queue
 
 
-@transaction.atomic
+@stored_files.atomic()
 def open_ticket(
     *,
     actor: Actor,

@@ -1,9 +1,6 @@
 """`frontdesk run`: everything one machine needs, in one command."""
 
-import signal
-import subprocess
 import sys
-import time
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +11,14 @@ from accounts.models import User
 from frontdesk import demo
 from frontdesk.env import env_str
 from frontdesk.management.commands.demo import demo_sign_ins
-from frontdesk.startup import next_steps, prepare_data_folder, prepare_secret_key
+from frontdesk.models import Supervised
+from frontdesk.startup import (
+    next_steps,
+    prepare_data_folder,
+    prepare_secret_key,
+    require_shared_media,
+)
+from frontdesk.supervisor import Child, Supervisor
 from tickets.models import Ticket
 
 
@@ -30,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_shared_media()
         prepare_secret_key()
         if prepare_data_folder():
             self.stdout.write(f"Other users may no longer open {settings.DATA_DIR} (mode 0700).")
@@ -52,28 +57,11 @@ class Command(BaseCommand):
             self.stdout.write(next_steps(base_url))
 
     def _supervise(self, bind: str) -> int:
-        """Run the web server and the worker; when one stops, stop the other."""
+        """Run the web server and the worker, each started again when it stops."""
         command = [sys.executable, "-m", "frontdesk.cli"]
-        children = [
-            subprocess.Popen([*command, "serve", "--bind", bind]),  # noqa: S603
-            subprocess.Popen([*command, "worker"]),  # noqa: S603
-        ]
-
-        def stop(signum: int, frame: Any) -> None:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        stop(signal.SIGTERM, None)
-        deadline = time.monotonic() + 20
-        for child in children:
-            try:
-                child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                child.kill()
-        codes = [child.returncode for child in children]
-        return next((code for code in codes if code not in (0, -signal.SIGTERM)), 0)
+        return Supervisor(
+            [
+                Child(Supervised.WEB, "web server", [*command, "serve", "--bind", bind]),
+                Child(Supervised.WORKER, "worker", [*command, "worker"]),
+            ]
+        ).run()

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from frontdesk.env import env_int, env_str
-from frontdesk.startup import require_secret_key
+from frontdesk.startup import require_secret_key, require_shared_media
 
 
 class Command(BaseCommand):
@@ -17,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_secret_key()
+        require_shared_media()
         argv = [
             sys.executable,
             "-m",

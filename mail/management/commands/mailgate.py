@@ -12,8 +12,9 @@ import logging
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from frontdesk.startup import require_shared_media
 from mail.ingest import TEMPORARY_ERRORS, ingest
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            require_shared_media()
+        except CommandError as error:
+            # Stored here, the mail would be missing on the other machines: the MTA keeps it.
+            self.stderr.write(f"mailgate: {error}")
+            sys.exit(EX_TEMPFAIL)
         raw = sys.stdin.buffer.read()
         try:
             result = ingest(raw, options["source"])
