@@ -1,7 +1,8 @@
 """A deployment of real processes for the fault tests: machines ("nodes") that
 each run `frontdesk serve`, `frontdesk worker` and `frontdesk mailgate` against
-one database, one Redis and one media folder, an SMTP sink they all send to,
-and a browser that signs in and posts the forms a page shows.
+one database, one Redis and one media store (a shared folder, or a bucket of
+moto's S3 server), an SMTP sink they all send to, and a browser that signs in
+and posts the forms a page shows.
 
 Every process goes through ``Processes``, which starts it in a session of its
 own and, when the test ends, stops the whole session (SIGTERM, then SIGKILL).
@@ -37,11 +38,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import boto3
 import psycopg
 import pytest
 import redis
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from moto.server import ThreadedMotoServer
 from psycopg import sql
 
 from tests.fixtures_mail import free_port
@@ -59,7 +62,7 @@ _NODE_SETTINGS = (
     "HUEY_",
     "EMAIL_",
     "MAIL_",
-    "MEDIA_ROOT",
+    "MEDIA_",
     "FRONTDESK_",
     "WEB_CONCURRENCY",
     "BIND",
@@ -507,6 +510,49 @@ def redis_queue() -> Iterator[dict[str, str]]:
         client.close()
 
 
+# -- S3 -------------------------------------------------------------------------
+
+
+@dataclass
+class S3Store:
+    """A bucket of the test's own in an S3-compatible store, and the settings naming it."""
+
+    env: dict[str, str]
+    client: Any
+
+    def keys(self) -> list[str]:
+        bucket = self.env["MEDIA_S3_BUCKET"]
+        listed = self.client.list_objects_v2(Bucket=bucket).get("Contents", [])
+        return sorted(item["Key"] for item in listed)
+
+
+@contextlib.contextmanager
+def s3_store() -> Iterator[S3Store]:
+    """moto's S3 server on a free loopback port, with a new bucket; stopped after."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        env = {
+            "MEDIA_S3_BUCKET": f"frontdesk-faults-{uuid.uuid4().hex[:8]}",
+            "MEDIA_S3_ENDPOINT_URL": f"http://{host}:{port}",
+            "MEDIA_S3_REGION": "us-east-1",
+            "MEDIA_S3_ACCESS_KEY_ID": "frontdesk-faults",
+            "MEDIA_S3_SECRET_ACCESS_KEY": "frontdesk-faults-secret",
+        }
+        client = boto3.client(
+            "s3",
+            endpoint_url=env["MEDIA_S3_ENDPOINT_URL"],
+            region_name=env["MEDIA_S3_REGION"],
+            aws_access_key_id=env["MEDIA_S3_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["MEDIA_S3_SECRET_ACCESS_KEY"],
+        )
+        client.create_bucket(Bucket=env["MEDIA_S3_BUCKET"])
+        yield S3Store(env, client)
+    finally:
+        server.stop()
+
+
 # -- SMTP -----------------------------------------------------------------------
 
 
@@ -598,6 +644,7 @@ class Page:
     headers: dict[str, str]
     text: str
     seconds: float
+    content: bytes
 
     @property
     def location(self) -> str:
@@ -662,7 +709,7 @@ class Browser:
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            text = response.read().decode(errors="replace")
+            content = response.read()
         finally:
             connection.close()
         for name, value in response.getheaders():
@@ -671,8 +718,9 @@ class Browser:
         return Page(
             response.status,
             {name.lower(): value for name, value in response.getheaders()},
-            text,
+            content.decode(errors="replace"),
             time.monotonic() - started,
+            content,
         )
 
     def _keep(self, header: str) -> None:

@@ -6,6 +6,10 @@ supervisors race for every new ticket through the two web servers (over HTTP,
 with their sessions and the CSRF token the page gave them), answer through
 both, and both workers send to one SMTP sink: each message makes one ticket,
 each ticket gets one assignee (the loser is told who), each mail goes out once.
+
+Two machines with media folders of their own instead: refused alone, served
+with the S3-compatible store (moto's server), where each node reads what the
+other one wrote.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from tests.faults.deployment import (
     postgres_server,
     redis_queue,
     run_together,
+    s3_store,
     smtp_sink,
     wait_until,
 )
@@ -38,6 +43,10 @@ pytestmark = pytest.mark.faults
 SUPPORT = "support@frontdesk.example"
 MAILS = 8
 SUPERVISORS = {"ann@frontdesk.example": "Ann Lee", "bo@frontdesk.example": "Bo Chen"}
+ADMIN = "ada@frontdesk.example"
+# Every byte value, which no text decoding would pass through unchanged.
+INVOICE = b"%PDF-1.4\n" + bytes(range(256)) * 64
+LABEL = bytes(range(255, -1, -1)) * 64
 
 
 def press(
@@ -215,3 +224,96 @@ def test_two_nodes_take_each_message_once_give_each_ticket_one_owner_and_send_ea
     # Both workers took their share of the queue.
     for worker in workers:
         assert "Executing mail.tasks.send_outgoing_mail" in worker.output(), worker.output()
+
+
+def test_two_nodes_with_folders_of_their_own_are_refused_and_share_files_through_the_s3_store(
+    processes: Processes, tmp_path
+):
+    server = postgres_server()
+    database = processes.use(postgres_database(server))
+    queue = processes.use(redis_queue())
+    sink = processes.use(smtp_sink())
+    store = processes.use(s3_store())
+    # Each machine has a media folder of its own, which the other never sees.
+    local = {
+        name: node_env(
+            FRONTDESK_DATA_DIR=str(tmp_path / name),
+            MEDIA_ROOT=str(tmp_path / name / "media"),
+            DATABASE_URL=database.url,
+            FRONTDESK_NODES="several",
+            EMAIL_PORT=str(sink.port),
+            **queue,
+        )
+        for name in ("node1", "node2")
+    }
+    nodes = [Node(name, {**env, **store.env}, processes) for name, env in local.items()]
+    first = nodes[0]
+    first.command("migrate", "--no-input")
+    first.setup(
+        f"setup_data.helpdesk({SUPPORT!r}, 'We have your message.')\n"
+        "from accounts.models import User\n"
+        f"User.objects.create_superuser({ADMIN!r}, {PASSWORD!r}, full_name='Ada Admin')\n"
+    )
+    mail = make_mail(
+        to=SUPPORT,
+        subject="The invoice is wrong",
+        message_id="invoice-1@a.example",
+        attachments=[("invoice.pdf", "application/pdf", INVOICE)],
+    )
+    unsigned = make_mail(to=SUPPORT, subject="Nobody sent this")
+    unsigned = unsigned.replace(b"From: Alice <alice@a.example>\n", b"")
+
+    # Refused: without the store, node 1's mailgate would keep the mail in its own
+    # folder; it says so in one line and exits 75, so the MTA keeps the mail.
+    refused = Node("node1", local["node1"], processes).mailgate(mail)
+    assert refused.returncode == 75, refused.stderr.decode()
+    [line] = refused.stderr.decode().splitlines()
+    assert "FRONTDESK_NODES=several" in line and "MEDIA_S3_BUCKET" in line
+    assert database.query("SELECT count(*) FROM mail_inboundmessage") == [(0,)]
+
+    # Served: with the store, node 1 takes the mail (and one it quarantines) ...
+    webs, workers = zip(*(node.serve_and_work() for node in nodes), strict=True)
+    for raw in (mail, unsigned):
+        done = first.mailgate(raw)
+        assert done.returncode == 0, done.stderr.decode()
+    [(number, attachment)] = database.query(
+        "SELECT m.ticket_id, a.id FROM tickets_attachment a "
+        "JOIN tickets_message m ON m.id = a.message_id"
+    )
+    [(quarantined,)] = database.query("SELECT id FROM mail_quarantinedmessage")
+
+    # ... and node 2 serves its attachment and the raw mail it quarantined.
+    browser = Browser()
+    browser.sign_in(webs[1].url, ADMIN)
+    download = browser.get(webs[1].url, f"/panel/attachments/{attachment}/")
+    assert (download.status, download.content) == (200, INVOICE)
+    kept = browser.get(webs[1].url, f"/panel/mail/quarantine/{quarantined}/raw/")
+    assert (kept.status, kept.content) == (200, unsigned)
+
+    # An answer with a file posted on node 2 goes out whole, from whichever worker takes it.
+    page = browser.get(webs[1].url, f"/panel/tickets/{number}/")
+    fields = rendered_form(page.text, "answer-form")
+    fields["answer"] = "Here is the corrected label."
+    sent = browser.post(
+        webs[1].url, f"/panel/tickets/{number}/reply/", fields,
+        files=[("attachments", "label.bin", LABEL)], multipart=True,
+    )  # fmt: skip
+    assert sent.status == 302, sent.text[:2000]
+    # The confirmation of the new ticket and the answer.
+    wait_until(
+        lambda: database.query(
+            "SELECT count(*) FROM mail_outgoingmail WHERE state = 'sent'"
+        ) == [(2,)],
+        30,
+        lambda: "\n".join(worker.output()[-3000:] for worker in workers),
+    )  # fmt: skip
+    wait_until(lambda: len(sink.delivered) >= 2, 10, lambda: str(sink.counts()))
+    assert sorted(d.attachments for d in sink.delivered) == [(), (("label.bin", LABEL),)]
+
+    # Every file is in the bucket, none in either machine's folder.
+    stored = database.query(
+        "SELECT file FROM tickets_attachment UNION ALL SELECT raw FROM mail_inboundmessage "
+        "UNION ALL SELECT raw FROM mail_quarantinedmessage"
+    )
+    assert store.keys() == sorted(name for (name,) in stored)
+    assert not any((tmp_path / name / "media").exists() for name in local)
