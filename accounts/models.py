@@ -32,6 +32,10 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+#: Languages of the portal and the knowledge base (settings.LANGUAGES holds the same).
+LANGUAGE_CHOICES = [("en", "English"), ("de", "Deutsch"), ("ru", "Русский")]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """Anyone who signs in: staff and customers alike sign in with their e-mail."""
 
@@ -41,6 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Django's own flag for the admin site; kept equal to "role is admin".
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Empty: the browser's language, and the help desk's time zone.
+    language = models.CharField(max_length=10, blank=True, choices=LANGUAGE_CHOICES)
+    time_zone = models.CharField(max_length=64, blank=True)
 
     objects = UserManager()
 
@@ -86,6 +93,9 @@ class Account(models.Model):
         max_length=100, blank=True, help_text="The id of this account in the billing system."
     )
     notes = models.TextField(blank=True)
+    # "example.com, example.org": a registered portal address of these domains may
+    # join the account, when the settings allow it.
+    email_domains = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -196,6 +206,15 @@ class AuditCode(models.TextChoices):
     MAILBOX_ADDED = "mailbox_added", "Mailbox added"
     MAILBOX_CHANGED = "mailbox_changed", "Mailbox changed"
     MAILBOX_DELETED = "mailbox_deleted", "Mailbox deleted"
+    VIEW_AS_STARTED = "view_as_started", "Started viewing as a customer"
+    VIEW_AS_ENDED = "view_as_ended", "Stopped viewing as a customer"
+    ACCOUNT_ADDED = "account_added", "Customer account added"
+    ACCOUNT_CHANGED = "account_changed", "Customer account changed"
+    CONTACT_ADDED = "contact_added", "Contact added"
+    CONTACT_CHANGED = "contact_changed", "Contact changed"
+    PORTAL_INVITED = "portal_invited", "Invited to the portal"
+    PORTAL_REGISTERED = "portal_registered", "Registered for the portal"
+    PASSWORD_RESET = "password_reset", "Password reset"
 
 
 class AuditEvent(models.Model):

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "tickets",
     "mail",
     "panel",
+    "portal",
+    "kb",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("panel/", include("panel.urls")),
+    path("portal/", include("portal.urls")),
+    path("kb/", include("kb.urls")),
     # frontdesk/admin_site.py: signing in there takes the same limits and steps.
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from tickets.models import (
     Ticket,
     TicketType,
 )
+from tickets.visibility import can_see
 
 
 def open_by_mail(**kw) -> Ticket:
@@ -72,7 +73,7 @@ def test_a_customer_always_opens_a_portal_ticket_for_themselves_and_their_accoun
     assert ticket.account == world.account_a
     assert ticket.requester_email == world.customer_a.email
     assert ticket.type == TicketType.PORTAL
-    assert ticket.messages.get().source == MessageSource.WEB
+    assert ticket.messages.get().source == MessageSource.PORTAL
 
 
 def test_staff_open_tickets_for_a_customer_in_the_queue_they_choose(world):
@@ -189,11 +190,17 @@ def test_an_attachment_of_exactly_the_limit_is_accepted(world, media_root):
     assert Attachment.objects.get(message__ticket=ticket).size == 10
 
 
-def test_a_signed_in_person_who_is_neither_staff_nor_customer_may_not_open_tickets(world):
+def test_somebody_of_no_account_opens_a_ticket_for_themselves_and_sees_it(world):
     stranger = User.objects.create_user("stranger@elsewhere.example", "secret")
-    with pytest.raises(PermissionDenied):
-        open_by_mail(actor=stranger)
-    assert not Ticket.objects.exists()
+    ticket = open_by_mail(actor=stranger, requester_email="somebody-else@b.example")
+    # Written for themselves, through the portal, of no account.
+    assert (ticket.requester_email, ticket.type, ticket.account) == (
+        "stranger@elsewhere.example",
+        TicketType.PORTAL,
+        None,
+    )
+    assert can_see(stranger, ticket)
+    assert not can_see(world.customer_a, ticket)
 
 
 def test_deactivated_people_may_not_open_tickets(world):

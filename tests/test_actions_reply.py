@@ -38,7 +38,7 @@ def test_a_reply_makes_an_answered_ticket_unanswered_again(world, auto_close_off
     assert ticket.answered_at < ticket.waiting_since <= message.created_at
     assert (message.kind, message.source, message.author) == (
         MessageKind.CUSTOMER,
-        MessageSource.WEB,
+        MessageSource.PORTAL,
         world.customer_a,
     )
 

@@ -4,7 +4,8 @@ Queues of the shared world: Support (default), Billing (agent, supervisor),
 Sales (other agent, other supervisor). Every ticket belongs to account A except
 ``sales_of_account_b``. ``retired`` was a supervisor of Billing and is now
 deactivated; a ticket was assigned to them before that. ``stranger`` is signed
-in but neither staff nor a contact of any account.
+in but neither staff nor a contact of any account: they see only the ticket
+they asked for themselves (``requested_by_stranger``, of no account).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts import staff
+from accounts.actors import MAIL_GATEWAY
 from accounts.models import Role, User
 from tests.conftest import make_staff, upload
 from tickets import actions
-from tickets.models import HelpdeskSettings, MessageKind, Ticket
+from tickets.models import HelpdeskSettings, MessageKind, Ticket, TicketType
 from tickets.visibility import (
     can_see,
     get_ticket_for,
@@ -40,21 +42,22 @@ COLUMNS = (
     "support_to_other_supervisor",
     "sales_of_account_b",
     "support_to_retired",
+    "requested_by_stranger",  # no account; the stranger wrote it
 )
 
 # fmt: off
 MATRIX = {
-    #                     bill  supp  sale  b>ag  s>ag  s>su  b>oa  s>os  s-B   s>rt
-    "customer_a":        (Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    N,    Y),
-    "customer_b":        (N,    N,    N,    N,    N,    N,    N,    N,    Y,    N),
-    "agent":             (N,    N,    N,    Y,    Y,    N,    N,    N,    N,    N),
-    "other_agent":       (N,    N,    N,    N,    N,    N,    Y,    N,    N,    N),
-    "supervisor":        (Y,    Y,    N,    Y,    N,    Y,    Y,    Y,    N,    Y),
-    "other_supervisor":  (N,    Y,    Y,    N,    Y,    Y,    N,    Y,    Y,    Y),
-    "admin":             (Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y),
-    "retired":           (N,    N,    N,    N,    N,    N,    N,    N,    N,    N),
-    "anonymous":         (N,    N,    N,    N,    N,    N,    N,    N,    N,    N),
-    "stranger":          (N,    N,    N,    N,    N,    N,    N,    N,    N,    N),
+    #                     bill  supp  sale  b>ag  s>ag  s>su  b>oa  s>os  s-B   s>rt  strg
+    "customer_a":        (Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    N,    Y,    N),
+    "customer_b":        (N,    N,    N,    N,    N,    N,    N,    N,    Y,    N,    N),
+    "agent":             (N,    N,    N,    Y,    Y,    N,    N,    N,    N,    N,    N),
+    "other_agent":       (N,    N,    N,    N,    N,    N,    Y,    N,    N,    N,    N),
+    "supervisor":        (Y,    Y,    N,    Y,    N,    Y,    Y,    Y,    N,    Y,    Y),
+    "other_supervisor":  (N,    Y,    Y,    N,    Y,    Y,    N,    Y,    Y,    Y,    Y),
+    "admin":             (Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y,    Y),
+    "retired":           (N,    N,    N,    N,    N,    N,    N,    N,    N,    N,    N),
+    "anonymous":         (N,    N,    N,    N,    N,    N,    N,    N,    N,    N,    N),
+    "stranger":          (N,    N,    N,    N,    N,    N,    N,    N,    N,    N,    Y),
 }
 # fmt: on
 
@@ -73,7 +76,7 @@ QUEUES = {
 }
 
 STAFF_VIEWERS = {"agent", "other_agent", "supervisor", "other_supervisor", "admin"}
-CUSTOMER_VIEWERS = {"customer_a", "customer_b"}
+CUSTOMER_VIEWERS = {"customer_a", "customer_b", "stranger"}
 
 
 def expected(viewer: str) -> dict[str, bool]:
@@ -115,6 +118,15 @@ def tickets(world, cast) -> dict[str, Ticket]:
         "support_to_other_supervisor": assigned(world.support, world.other_supervisor),
         "sales_of_account_b": world.ticket(world.sales, account=world.account_b),
         "support_to_retired": assigned(world.support, cast["retired"]),
+        # Mail clients vary the case of an address; it is one person.
+        "requested_by_stranger": actions.open_ticket(
+            actor=MAIL_GATEWAY,
+            title="Who are you?",
+            requester_email="Stranger@Elsewhere.example",
+            text="Hello.",
+            type=TicketType.EMAIL,
+            queue=world.support,
+        ),
     }
     staff.deactivate(actor=world.admin, user=cast["retired"])
     cast["retired"] = User.objects.get(pk=cast["retired"].pk)

@@ -51,6 +51,15 @@ class Queue(models.Model):
         null=True, blank=True, help_text="How long an unanswered ticket waits before each step."
     )
     is_default = models.BooleanField(default=False)
+    # The customer portal offers the queues an admin marks, under a name for customers.
+    offered_in_portal = models.BooleanField(
+        default=False, help_text="Customers may choose it for a new ticket in the portal."
+    )
+    portal_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What customers see, e.g. “Questions about an invoice”; empty: the name.",
+    )
     staff = models.ManyToManyField(
         StaffProfile, blank=True, related_name="queues", help_text="Staff entitled to this queue."
     )
@@ -193,6 +202,7 @@ PUBLIC_KINDS = (MessageKind.CUSTOMER, MessageKind.ANSWER, MessageKind.SYSTEM)
 
 class MessageSource(models.TextChoices):
     WEB = "web", "Web"
+    PORTAL = "portal", "Customer portal"
     EMAIL = "email", "E-mail"
     API = "api", "API"
     SYSTEM = "system", "System"
@@ -290,6 +300,7 @@ class EventCode(models.TextChoices):
     AUTO_MAIL_CAPPED = "auto_mail_capped", "Automatic mail held back"
     MAIL_FROM_TICKET = "mail_from_ticket", "Opened from a reply to another ticket"
     MAIL_TO_NEW_TICKET = "mail_to_new_ticket", "Reply sent on to a new ticket"
+    VIEWED_AS_CUSTOMER = "viewed_as_customer", "Viewed as the customer"
     CC_LEFT_OUT = "cc_left_out", "CC addresses of a mail left out"
 
 
@@ -359,6 +370,24 @@ class HelpdeskSettings(models.Model):
     priority_high = models.PositiveSmallIntegerField(default=75)
     max_attachment_size = models.PositiveIntegerField(
         default=25 * 1024 * 1024, help_text="Largest attachment accepted, in bytes."
+    )
+    # The customer portal (portal/).
+    company_name = models.CharField(
+        max_length=100, default="Support", help_text="Shown at the top of the customer portal."
+    )
+    portal_logo = models.FileField(
+        upload_to="portal/", blank=True, help_text="A small logo for the portal (PNG or SVG)."
+    )
+    portal_registration = models.BooleanField(
+        default=False, help_text="People may register for the portal with a verified address."
+    )
+    portal_join_by_domain = models.BooleanField(
+        default=False,
+        help_text="A registered address of an account's domain joins that account.",
+    )
+    answered_stays_open_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Days a resolved ticket stays in the customer's open list as answered.",
     )
     # Which roles must sign in with a second factor (accounts/two_factor.py).
     two_factor_agents = models.BooleanField(default=False)

@@ -3,7 +3,10 @@
 Staff see tickets in the queues they are entitled to, tickets in the default
 queue and tickets assigned to them; an administrator sees every ticket; a
 plain agent sees only tickets assigned to them. A customer sees the tickets of
-their own account. Anybody else, and anybody deactivated, sees nothing.
+their own account; somebody who wrote to support without being a contact of
+an account (they signed in through a link in our mail, or registered with a
+verified address) sees the tickets they asked for, by their address. Anybody
+else, and anybody deactivated, sees nothing.
 Surfaces read through tickets/queries.py, which starts from here.
 """
 
@@ -46,7 +49,8 @@ def visible_tickets(user: Person) -> QuerySet[Ticket]:
         return tickets.filter(Q(queue__in=queues) | Q(assignee=person))
     contact = person.contact
     if contact is None:
-        return tickets.none()
+        # Addresses are stored lower-case: the requester index serves this.
+        return tickets.filter(requester_email=person.email.lower())
     return tickets.filter(account_id=contact.account_id)
 
 

@@ -122,9 +122,9 @@ def require_customer_or_staff(actor: Actor) -> None:
 
 
 def source_of(actor: Actor) -> str:
-    """How a customer-side message arrived: the web for a person, else the system's way."""
+    """How a customer-side message arrived: the portal for a person, else the system's way."""
     if isinstance(actor, User):
-        return MessageSource.WEB
+        return MessageSource.PORTAL
     if actor.part == SystemPart.INTEGRATION:
         return MessageSource.API
     return MessageSource.EMAIL

@@ -35,6 +35,7 @@ _SOURCE_OF_TYPE = {
     TicketType.EMAIL: MessageSource.EMAIL,
     TicketType.API: MessageSource.API,
     TicketType.SYSTEM: MessageSource.SYSTEM,
+    TicketType.PORTAL: MessageSource.PORTAL,
 }
 
 
@@ -66,11 +67,12 @@ def open_ticket(
     if type not in TicketType.values:
         raise ValidationError({"type": f"{type!r} is not a ticket type."})
     if not isinstance(actor, System) and actor.staff is None:
+        if not actor.is_active:
+            raise PermissionDenied("Only active customers may open tickets.")
+        # A customer always writes for themselves and their own account (if any).
         contact = actor.contact
-        if contact is None or not actor.is_active:
-            raise PermissionDenied("Only customers of an account may open tickets.")
-        # A customer always writes for themselves and their own account.
-        account, requester_email, type = contact.account, actor.email, TicketType.PORTAL
+        account = contact.account if contact is not None else None
+        requester_email, type = actor.email, TicketType.PORTAL
     else:
         require_staff(actor)
     title = check_title(title)
