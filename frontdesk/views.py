@@ -1,15 +1,12 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-
-from tickets import queries
+from django.shortcuts import redirect
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Where everybody lands: visitors sign in, staff work in the panel, customers see tickets."""
+    """Where everybody lands: visitors sign in, staff work in the panel, customers in the portal."""
     user = request.user
     if not user.is_authenticated:
         return redirect("login")
     if user.is_active and user.staff is not None:
         return redirect("panel:home")
-    # A plain list until the customer portal replaces this page.
-    return render(request, "frontdesk/home.html", {"tickets": queries.newest(user, 50)})
+    return redirect("portal:home")

@@ -505,7 +505,7 @@ def pages(desk: Desk) -> list[Page]:
             "admin",
             (*desk.shown("qfrom", "qsubject", "qheader"), "hx-qbytes-raw!", "hx-qlong-long!"),
         ),
-        Page("customers' list", "/", "customer_a", desk.shown("title"), panel=False),
+        Page("customers' list", "/portal/", "customer_a", desk.shown("title"), panel=False),
         Page(
             "admin: ticket",
             f"/admin/tickets/ticket/{number}/change/",

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http.response import HttpResponseBase
 from django.test import Client
@@ -28,7 +29,7 @@ from mail.models import InboundMessage, Outcome
 from tests.conftest import SETUP, World, upload
 from tests.panel.helpers import failed_mail
 from tickets import actions
-from tickets.models import Ticket
+from tickets.models import HelpdeskSettings, Ticket
 
 ROLES = (
     "anonymous",
@@ -44,6 +45,7 @@ STAFF = frozenset({"agent", "other_agent", "supervisor", "other_supervisor", "ad
 SUPERVISING = frozenset({"supervisor", "other_supervisor", "admin"})
 ADMIN = frozenset({"admin"})
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+CUSTOMERS = frozenset({"customer_a", "customer_b"})
 EVERYBODY = frozenset(ROLES)
 # The ticket is in billing (the supervisor's queue) and assigned to the agent.
 SEE_THE_TICKET = frozenset({"agent", "supervisor", "admin"})
@@ -100,6 +102,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:queue_edit": ADMIN,
     "panel:queue_delete": ADMIN,
     "panel:settings": ADMIN,
+    "portal:home": CUSTOMERS,
+    # The logo of the settings is public: it shows on the sign-in and public pages.
+    "portal:logo": EVERYBODY,
     "panel:mail": ADMIN,
     "panel:loop_reprocess": ADMIN,
     "panel:quarantine": ADMIN,
@@ -142,6 +147,9 @@ def subjects(world: World, media_root: object) -> Subjects:
     ticket = world.ticket(world.billing, attachments=[upload("invoice.pdf", b"%PDF-1.4")])
     ticket = actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
     mail = failed_mail(ticket)
+    desk = HelpdeskSettings.load()
+    desk.portal_logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=False)
+    desk.save()
     entry = quarantine(b"Subject: broken\r\n\r\nbody", "test", "Broken: a test")
     raw = b"From: alice@a.example\r\nSubject: came back\r\n\r\nbody"
     name, sha = store_raw(raw)
@@ -205,6 +213,8 @@ def is_refusal(response: HttpResponseBase, name: str) -> bool:
     if name in SIGNS_OUT:
         return False
     location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+    if name.startswith("portal:") and location.startswith("/panel/"):
+        return True  # staff are sent to the panel: the portal is for customers
     return location.startswith(("/login/", "/admin/login/"))
 
 

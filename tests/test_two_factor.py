@@ -203,7 +203,7 @@ def test_customers_are_never_asked(world, client: Client):
     set_helpdesk(two_factor_agents=True, two_factor_supervisors=True, two_factor_admins=True)
     response = sign_in(client, world.customer_a.email)
     assert response["Location"] == "/"
-    assert client.get("/").status_code == 200
+    assert client.get("/portal/").status_code == 200
 
 
 # Roles that must have it

@@ -136,7 +136,7 @@ TALL_MESSAGES = """() => [...document.querySelectorAll(".message .body")]
 REGIONS = {
     "panel": ["header.toolbar", "nav[aria-label='Agent panel']", "main#main"],
     "admin": ["#header", "#content"],
-    "customer": ["header.toolbar", "main#main"],
+    "customer": ["header.site", "main#main"],
 }
 #: Parts of a page that must stay on screen next to the text, whatever its length.
 PARTS = {

@@ -87,7 +87,7 @@ def pages(world) -> list[tuple[User | None, str]]:
     entry = quarantine(RAW_MAIL, "mailgate", "ValueError: broken", "Traceback ...")
     return [
         (None, "/login/"),
-        (world.customer_a, "/"),
+        (world.customer_a, "/portal/"),
         (world.customer_a, "/password/"),
         (world.agent, "/panel/"),
         (world.agent, "/panel/tickets/mine/"),

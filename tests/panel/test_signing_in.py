@@ -37,7 +37,7 @@ def test_a_customer_who_signs_in_sees_only_the_tickets_of_their_account(client: 
         "/login/", {"username": world.customer_a.email, "password": "secret"}, follow=True
     )
     page = response.content.decode()
-    assert response.redirect_chain[-1][0] == "/"
+    assert response.redirect_chain[-1][0] == "/portal/"
     assert "Alice&#x27;s own problem" in page
     assert "Bob" not in page
 
