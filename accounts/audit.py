@@ -106,7 +106,11 @@ def _short(text: str, length: int) -> str:
 @receiver(user_logged_in)
 def signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     device = getattr(user, "otp_device", None)
-    if device is None:
+    # Set by the views of ways in without a password (a portal link, address verification).
+    given = getattr(user, "signed_in_with", "")
+    if given:
+        how = str(given)
+    elif device is None:
         how = "password"
     elif isinstance(device, StaticDevice):
         how = "password and recovery code"

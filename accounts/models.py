@@ -208,6 +208,7 @@ class AuditCode(models.TextChoices):
     MAILBOX_DELETED = "mailbox_deleted", "Mailbox deleted"
     VIEW_AS_STARTED = "view_as_started", "Started viewing as a customer"
     VIEW_AS_ENDED = "view_as_ended", "Stopped viewing as a customer"
+    VIEW_AS_ACTED = "view_as_acted", "Acted as a customer (confirmed)"
     ACCOUNT_ADDED = "account_added", "Customer account added"
     ACCOUNT_CHANGED = "account_changed", "Customer account changed"
     CONTACT_ADDED = "contact_added", "Contact added"

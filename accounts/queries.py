@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from accounts.models import Account, StaffProfile, User
+from accounts.models import Account, Contact, StaffProfile, User
 from frontdesk.text import without_controls
 
 
@@ -53,6 +53,34 @@ def search_accounts(text: str, limit: int) -> QuerySet[Account]:
         .distinct()
         .order_by("name")[:limit]
     )
+
+
+def accounts_list(text: str) -> QuerySet[Account]:
+    """The panel's list of accounts, by name: all of them, or those whose name contains
+    the text, or whose external id or a contact's address is it (paged by the caller)."""
+    text = without_controls(text).strip()
+    accounts = Account.objects.annotate(contact_count=Count("contacts", distinct=True))
+    if text:
+        matching = Account.objects.filter(
+            Q(name__icontains=text)
+            | Q(external_id__iexact=text)
+            | Q(contacts__email__icontains=text)
+        )
+        accounts = accounts.filter(pk__in=matching.values("pk"))
+    return accounts.order_by("name", "pk")
+
+
+def contacts_of(account: Account) -> QuerySet[Contact]:
+    """The account's contacts with their logins, by address."""
+    return Contact.objects.filter(account=account).select_related("user").order_by("email")
+
+
+def contacts_by_requester(account: Account, requester_email: str) -> list[Contact]:
+    """The account's contacts, the ticket's requester first (the one staff most likely
+    view as)."""
+    contacts = list(contacts_of(account))
+    contacts.sort(key=lambda contact: contact.email.lower() != requester_email.lower())
+    return contacts
 
 
 def accounts_named(text: str) -> list[Account]:

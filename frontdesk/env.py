@@ -6,6 +6,7 @@ systemd credentials), so it need not sit in the process environment.
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -86,3 +87,14 @@ def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
             f"{name} must be the name of a header, like X-Forwarded-Proto, not {raw!r}"
         )
     return "HTTP_" + raw.upper().replace("-", "_"), "https"
+
+
+def env_url(name: str, default: str) -> str:
+    """An http(s) address without a query or fragment, without its trailing slash."""
+    raw = os.environ.get(name, "").strip() or default
+    parsed = urlsplit(raw)
+    plain = not (parsed.query or parsed.fragment)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or not plain:
+        example = "https://support.example.com"
+        raise ImproperlyConfigured(f"{name} must be an address like {example}, not {raw!r}")
+    return raw.rstrip("/")

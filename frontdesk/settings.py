@@ -17,6 +17,7 @@ from frontdesk.env import (
     env_proxy_ssl_header,
     env_seconds,
     env_str,
+    env_url,
 )
 
 # Lets the admin classes be subscripted at runtime (ModelAdmin[Ticket]) as the
@@ -157,6 +158,21 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # seconds after signing in whatever happens (accounts/sessions.py).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 7 * 24 * 3600)
+# Where people reach this help desk: links in mail (the portal's one-time links,
+# password reset, address verification) start with it, never with a request's
+# Host header, which a client writes (frontdesk/public_url.py reads it at call time).
+FRONTDESK_URL = env_url("FRONTDESK_URL", "http://127.0.0.1:8000")
+# Days a one-time link in a mail to a customer opens its ticket (portal/links.py).
+PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 30)
+# Seconds a password reset link (and an invitation made with Django's token
+# generator) and an address verification link work; Django's default, 3 days.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+# Mail anyone may ask for without signing in (password reset, registration, a
+# fresh link): per e-mail address typed, and per client address, in a window
+# of seconds that is also the cooldown (portal/identity_forms.py).
+PORTAL_MAIL_REQUESTS = env_int("PORTAL_MAIL_REQUESTS", 3)
+PORTAL_MAIL_ADDRESS_REQUESTS = env_int("PORTAL_MAIL_ADDRESS_REQUESTS", 20)
+PORTAL_MAIL_WINDOW = env_int("PORTAL_MAIL_WINDOW", 3600)
 # Two-factor sign-in (django-otp): the name authenticator apps show beside the address.
 OTP_TOTP_ISSUER = "Frontdesk"
 # Wrong codes are limited by accounts/throttle.py like passwords (frontdesk/sign_in.py),

@@ -4,7 +4,8 @@ Each mail is three templates in mail/templates/mail/ (subject, text, HTML) and
 one function here that writes it to the outbox. The functions run inside the
 transaction of the action that caused them (receivers of tickets.hooks), so
 the mail exists exactly when the change does; a huey task sends it after the
-commit.
+commit. Mail to customers offers the portal: a one-time link to the ticket when
+it goes to the requester alone, issued in the same transaction (portal/links.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from accounts.models import StaffProfile, User
 from mail import loop, outbox, route, tokens
 from mail.addresses import is_valid, our_addresses, unique_valid
 from mail.models import InboundMessage, Outcome, OutgoingKind, OutgoingMail
+from portal import links
 from tickets.models import Attachment, HelpdeskSettings, Message, MessageKind, Queue, Ticket
 from tickets.visibility import can_see
 
@@ -85,13 +87,15 @@ def queue_answer(ticket: Ticket, message: Message) -> OutgoingMail | None:
     }
     in_reply_to = previous.message_id if previous is not None else ""
     staff = _staff_readers(ticket, recipients.cc)
+    cc = [address for address in recipients.cc if address not in staff]
     row = _queue_mail(
         ticket,
         OutgoingKind.ANSWER,
         "answer",
-        context,
+        # The customers' mail alone offers the portal; staff copies below do not.
+        {**context, **links.mail_context(ticket, to=recipients.to, cc=cc)},
         to=recipients.to,
-        cc=[address for address in recipients.cc if address not in staff],
+        cc=cc,
         in_reply_to=in_reply_to,
         attachments=message.attachments.all(),
     )
@@ -158,7 +162,11 @@ def queue_new_ticket_confirmation(ticket: Ticket, message: Message) -> OutgoingM
     recipient = _automatic_recipient(ticket)
     if recipient is None:
         return None
-    context = {"ticket": ticket, "response": response}
+    context = {
+        "ticket": ticket,
+        "response": response,
+        **links.mail_context(ticket, to=[recipient], cc=[]),
+    }
     return _queue_mail(
         ticket,
         OutgoingKind.NEW_TICKET,
@@ -177,7 +185,12 @@ def queue_closed_notice(ticket: Ticket) -> OutgoingMail | None:
     recipient = _automatic_recipient(ticket)
     if recipient is None:
         return None
-    context = {"ticket": ticket, "response": response, "status": ticket.get_status_display()}
+    context = {
+        "ticket": ticket,
+        "response": response,
+        "status": ticket.get_status_display(),
+        **links.mail_context(ticket, to=[recipient], cc=[]),
+    }
     first = ticket.messages.filter(kind=MessageKind.CUSTOMER).exclude(message_id="").first()
     return _queue_mail(
         ticket,

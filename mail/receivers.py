@@ -10,6 +10,8 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from accounts.actors import Actor
+from accounts.models import User
 from mail import outbound
 from tickets import hooks
 from tickets.models import DONE_STATUSES, Message, MessageKind, Ticket
@@ -31,6 +33,10 @@ def send_answer(sender: Any, *, ticket: Ticket, message: Message, **kwargs: Any)
 
 
 @receiver(hooks.status_changed, dispatch_uid="mail.notify_closed")
-def notify_closed(sender: Any, *, ticket: Ticket, old: str, new: str, **kwargs: Any) -> None:
-    if new in DONE_STATUSES and old not in DONE_STATUSES:
+def notify_closed(
+    sender: Any, *, ticket: Ticket, old: str, new: str, actor: Actor, **kwargs: Any
+) -> None:
+    # A customer who closed their own ticket needs no mail telling them so.
+    by_the_customer = isinstance(actor, User) and actor.staff is None
+    if new in DONE_STATUSES and old not in DONE_STATUSES and not by_the_customer:
         outbound.queue_closed_notice(ticket)

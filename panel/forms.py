@@ -391,16 +391,27 @@ class QueueForm(PanelModelForm):
         "closed_ticket_response",
         "escalation_step",
         "escalation_minutes",
+        "offered_in_portal",
+        "portal_name",
         "staff",
     ]
 
     class Meta:
         model = Queue
-        fields = ["name", "new_ticket_response", "closed_ticket_response", "escalation_step"]
+        fields = [
+            "name",
+            "new_ticket_response",
+            "closed_ticket_response",
+            "escalation_step",
+            "offered_in_portal",
+            "portal_name",
+        ]
         labels = {
             "new_ticket_response": "Auto-response to a new ticket",
             "closed_ticket_response": "Auto-response when resolved or closed",
             "escalation_step": "Escalation step",
+            "offered_in_portal": "Offered in the customer portal",
+            "portal_name": "Name in the portal",
         }
         widgets = {
             "new_ticket_response": forms.Textarea(attrs={"rows": 4}),
@@ -472,7 +483,46 @@ class DeleteQueueForm(PanelForm):
         return data
 
 
+#: Logo files the portal shows: suffix, the suffix it is stored under, how the file begins.
+LOGO_KINDS = {
+    ".png": (".png", b"\x89PNG\r\n\x1a\n"),
+    ".jpg": (".jpg", b"\xff\xd8\xff"),
+    ".jpeg": (".jpg", b"\xff\xd8\xff"),
+    ".webp": (".webp", b"RIFF"),
+    ".svg": (".svg", b""),
+}
+LOGO_NAMES = {".png": "PNG", ".jpg": "JPEG", ".webp": "WebP", ".svg": "SVG"}
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def check_logo(upload: Any) -> Any:
+    """A PNG, JPEG, WebP or SVG file of at most LOGO_MAX_BYTES, named ``logo.<suffix>``
+    (the portal serves it by its suffix, so the content must match it)."""
+    name = str(upload.name or "")
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in LOGO_KINDS:
+        raise ValidationError("The logo must be a PNG, JPEG, WebP or SVG file.")
+    if (upload.size or 0) > LOGO_MAX_BYTES:
+        raise ValidationError(f"The logo may be at most {filesizeformat(LOGO_MAX_BYTES)}.")
+    canonical, magic = LOGO_KINDS[suffix]
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if canonical == ".svg":
+        fits = b"<svg" in head.lower()
+    elif canonical == ".webp":
+        fits = head.startswith(magic) and head[8:12] == b"WEBP"
+    else:
+        fits = head.startswith(magic)
+    if not fits:
+        raise ValidationError(f"The content of this file is not {LOGO_NAMES[canonical]}.")
+    upload.name = "logo" + canonical
+    return upload
+
+
 class SettingsForm(PanelModelForm):
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
     class Meta:
         model = HelpdeskSettings
         fields = [
@@ -483,6 +533,11 @@ class SettingsForm(PanelModelForm):
             "priority_normal",
             "priority_high",
             "max_attachment_size",
+            "company_name",
+            "portal_logo",
+            "portal_registration",
+            "portal_join_by_domain",
+            "answered_stays_open_days",
             "two_factor_agents",
             "two_factor_supervisors",
             "two_factor_admins",
@@ -495,14 +550,58 @@ class SettingsForm(PanelModelForm):
             "priority_normal": "Portal priority “normal”",
             "priority_high": "Portal priority “high”",
             "max_attachment_size": "Largest attachment (bytes)",
+            "company_name": "Company name in the portal",
+            "portal_logo": "Portal logo",
+            "portal_registration": "People may register for the portal",
+            "portal_join_by_domain": "Registered addresses join accounts by domain",
+            "answered_stays_open_days": "Days a resolved ticket stays under “answered”",
             "two_factor_agents": "Agents must sign in with two factors",
             "two_factor_supervisors": "Supervisors must sign in with two factors",
             "two_factor_admins": "Administrators must sign in with two factors",
         }
         help_texts = {
+            "portal_logo": f"PNG, JPEG, WebP or SVG, at most {LOGO_MAX_BYTES // 1024} KB; "
+            "shown small at the top of every portal page.",
+            "portal_registration": "With a password of their choice, after verifying their "
+            "address by a link in a mail. Off: only contacts you invite, and links in mail.",
+            "portal_join_by_domain": "A verified address that is an account's contact, or of a "
+            "domain listed on exactly one account, joins that account and sees all its tickets.",
+            "answered_stays_open_days": "In the customer's list of open tickets, after which "
+            "it moves to the closed ones.",
             "two_factor_admins": "Password and the code of an authenticator app. Those "
             "without one set it up at their next step in the panel.",
         }
+        widgets = {
+            "portal_logo": forms.FileInput(
+                attrs={"accept": ".png,.jpg,.jpeg,.webp,.svg,image/png,image/jpeg,image/webp"}
+            ),
+        }
+
+    field_order = [*Meta.fields[: Meta.fields.index("portal_logo") + 1], "remove_logo"]
+
+    def clean_portal_logo(self) -> Any:
+        logo = self.cleaned_data.get("portal_logo")
+        # A new upload is checked; the stored logo (nothing uploaded) is kept as it is.
+        if logo and "portal_logo" in self.files:
+            return check_logo(logo)
+        return logo
+
+    def clean_answered_stays_open_days(self) -> int:
+        days = self.cleaned_data["answered_stays_open_days"]
+        if days > 365:
+            raise ValidationError("At most 365 days.")
+        return days
+
+    def clean_company_name(self) -> str:
+        name = self.cleaned_data["company_name"].strip()
+        if not name:
+            raise ValidationError("The portal shows this name at the top of every page.")
+        return name
+
+    def save(self, commit: bool = True) -> HelpdeskSettings:
+        if self.cleaned_data.get("remove_logo") and "portal_logo" not in self.files:
+            self.instance.portal_logo = ""
+        return super().save(commit)
 
     def clean_latest_tickets_count(self) -> int:
         count = self.cleaned_data["latest_tickets_count"]

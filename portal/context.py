@@ -8,6 +8,7 @@ from tickets.models import HelpdeskSettings
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
-    if not request.path.startswith(("/portal/", "/kb/")):
+    # The sign-in page offers registration when it is on.
+    if not request.path.startswith(("/portal/", "/kb/", "/login/")):
         return {}
     return {"desk": HelpdeskSettings.load()}

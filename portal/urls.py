@@ -2,11 +2,34 @@
 
 from django.urls import path
 
-from portal.views import home
+from portal.views import attachments, home, links, password, registration, tickets, viewing_as
 
 app_name = "portal"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("logo/", home.logo, name="logo"),
+    path("tickets/new/", tickets.new_ticket, name="new_ticket"),
+    path("tickets/<int:number>/", tickets.ticket_page, name="ticket"),
+    path("tickets/<int:number>/reply/", tickets.reply, name="reply"),
+    path("tickets/<int:number>/close/", tickets.close, name="close"),
+    path("attachments/<int:pk>/", attachments.download, name="attachment"),
+    path("view-as/end/", viewing_as.end, name="view_as_end"),
+    # Identity: one-time links from mail, password reset, registration.
+    path("link/<str:token>/", links.open_link, name="link"),
+    path("link/<str:token>/fresh/", links.fresh_link, name="fresh_link"),
+    path("password/reset/", password.ResetRequest.as_view(), name="password_reset"),
+    path("password/reset/sent/", password.ResetSent.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password.ResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        password.ResetComplete.as_view(),
+        name="password_reset_complete",
+    ),
+    path("register/", registration.register, name="register"),
+    path("register/verify/<str:token>/", registration.verify, name="register_verify"),
 ]

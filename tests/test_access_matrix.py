@@ -23,9 +23,12 @@ from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
+from accounts.models import Contact, User
+from kb.articles import create_article, publish, save_category
+from kb.models import Article, Category, Visibility
 from mail.ingest import quarantine, store_raw
 from mail.models import InboundMessage, Outcome
+from portal import links
 from tests.conftest import SETUP, World, upload
 from tests.panel.helpers import failed_mail
 from tickets import actions
@@ -61,6 +64,24 @@ EXPECTED: dict[str, frozenset[str]] = {
     "admin:index": ADMIN,
     "panel:home": STAFF,
     "panel:kb": STAFF,
+    "panel:kb_article": STAFF,
+    "panel:kb_categories": STAFF,
+    "panel:kb_link_search": STAFF,
+    # Supervisors and administrators write the knowledge base (kb/articles.py).
+    "panel:kb_article_new": SUPERVISING,
+    "panel:kb_article_edit": SUPERVISING,
+    "panel:kb_preview_new": SUPERVISING,
+    "panel:kb_preview": SUPERVISING,
+    "panel:kb_publish": SUPERVISING,
+    "panel:kb_unpublish": SUPERVISING,
+    "panel:kb_category_new": SUPERVISING,
+    "panel:kb_category_edit": SUPERVISING,
+    # The public knowledge base: readable without signing in (public articles only).
+    "kb:home": EVERYBODY,
+    "kb:search": EVERYBODY,
+    "kb:suggestions": EVERYBODY,
+    "kb:category": EVERYBODY,
+    "kb:article": EVERYBODY,
     "panel:search": STAFF,
     "panel:mine": STAFF,
     "panel:unassigned": SUPERVISING,
@@ -101,10 +122,42 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:queue_create": ADMIN,
     "panel:queue_edit": ADMIN,
     "panel:queue_delete": ADMIN,
+    # Customer records: staff look, supervisors and administrators change (S46).
+    "panel:customers": STAFF,
+    "panel:customer": STAFF,
+    "panel:customer_create": SUPERVISING,
+    "panel:customer_edit": SUPERVISING,
+    "panel:contact_create": SUPERVISING,
+    "panel:contact_edit": SUPERVISING,
+    "panel:contact_invite": SUPERVISING,
+    # View as customer (S34): staff who see every ticket of account A, whose only
+    # ticket is the subject; from the ticket page only those who see the ticket.
+    "panel:contact_view_as": SEE_THE_TICKET,
+    "panel:ticket_view_as": SEE_THE_TICKET,
     "panel:settings": ADMIN,
     "portal:home": CUSTOMERS,
+    "portal:new_ticket": CUSTOMERS,
+    # The subject is a ticket of account A: customer B gets 404 for it and its file.
+    "portal:ticket": frozenset({"customer_a"}),
+    "portal:reply": frozenset({"customer_a"}),
+    "portal:close": frozenset({"customer_a"}),
+    "portal:attachment": frozenset({"customer_a"}),
+    # Only for staff while they view the portal as a customer, which nobody here does.
+    "portal:view_as_end": frozenset(),
     # The logo of the settings is public: it shows on the sign-in and public pages.
     "portal:logo": EVERYBODY,
+    # A one-time link is for whoever holds it (a link of customer A's ticket here);
+    # staff never sign in through one.
+    "portal:link": EVERYBODY - STAFF,
+    "portal:fresh_link": EVERYBODY - STAFF,
+    # Anybody may ask for a reset link; the one tried here is no valid link.
+    "portal:password_reset": EVERYBODY,
+    "portal:password_reset_done": EVERYBODY,
+    "portal:password_reset_confirm": EVERYBODY,
+    "portal:password_reset_complete": EVERYBODY,
+    # Registration is off by default: nobody reaches it.
+    "portal:register": frozenset(),
+    "portal:register_verify": frozenset(),
     "panel:mail": ADMIN,
     "panel:loop_reprocess": ADMIN,
     "panel:quarantine": ADMIN,
@@ -140,6 +193,9 @@ class Subjects:
     loop_pk: int
     queue_pk: int
     staff_pk: int
+    kb_article: Article
+    kb_category: Category
+    link_token: str
 
 
 @pytest.fixture
@@ -162,7 +218,20 @@ def subjects(world: World, media_root: object) -> Subjects:
         source="test",
         outcome=Outcome.LOOP,
     )
+    category = save_category(editor=world.admin, category=None, name="Billing", slug="", order=1)
+    article = create_article(
+        editor=world.admin,
+        title="Paying an invoice",
+        body="By card.",
+        category=category,
+        visibility=Visibility.PUBLIC,
+    )
+    link = links.issue(ticket=ticket, email=ticket.requester_email)
+    assert link is not None
     return Subjects(
+        link_token=link.rstrip("/").rsplit("/", 1)[-1],
+        kb_article=publish(editor=world.admin, article=article),
+        kb_category=category,
         ticket=ticket,
         attachment_pk=ticket.messages.get().attachments.get().pk,
         failed_mail_pk=mail.pk,
@@ -177,6 +246,7 @@ def url_of(name: str, subjects: Subjects) -> str:
     """The URL with the subjects' ids in whichever of its arguments it takes."""
     pk = {
         "panel:attachment": subjects.attachment_pk,
+        "portal:attachment": subjects.attachment_pk,
         "panel:retry_mail": subjects.failed_mail_pk,
         "panel:queue_edit": subjects.queue_pk,
         "panel:queue_delete": subjects.queue_pk,
@@ -185,7 +255,10 @@ def url_of(name: str, subjects: Subjects) -> str:
         "panel:quarantine_reprocess": subjects.quarantined_pk,
         "panel:loop_reprocess": subjects.loop_pk,
         "panel:two_factor_reset": subjects.staff_pk,
-    }.get(name)
+        "panel:kb_category_edit": subjects.kb_category.pk,
+    }.get(name, subjects.kb_article.pk if name.startswith(("panel:kb_", "kb:")) else None)
+    if name.startswith(("panel:customer", "panel:contact")):
+        pk = customer_record_pk(name, subjects)
     number = subjects.ticket.number
     for arguments in (
         {},
@@ -193,6 +266,10 @@ def url_of(name: str, subjects: Subjects) -> str:
         {"period": "month"},
         {"pk": pk},
         {"number": number, "pk": pk},
+        {"pk": pk, "slug": subjects.kb_article.slug},
+        {"slug": subjects.kb_category.slug},
+        {"token": subjects.link_token},
+        {"uidb64": "MA", "token": "no-such-token"},
     ):
         if None in arguments.values():
             continue
@@ -201,6 +278,14 @@ def url_of(name: str, subjects: Subjects) -> str:
         except NoReverseMatch:
             continue
     raise AssertionError(f"cannot build a URL for {name}: give its arguments in url_of")
+
+
+def customer_record_pk(name: str, subjects: Subjects) -> int:
+    """Account pages name the ticket's account (A); contact pages its requester's contact."""
+    if name.startswith("panel:contact_") and name != "panel:contact_create":
+        return Contact.objects.get(email=subjects.ticket.requester_email).pk
+    assert subjects.ticket.account_id is not None
+    return subjects.ticket.account_id
 
 
 #: Their success is the sign-in page: a redirect there is no refusal.

@@ -137,6 +137,12 @@ SCENARIOS: dict[str, Scenario] = {
             actor=MAIL_GATEWAY, ticket=ticket, code="auto_mail_capped", new="alice@a.example"
         ),
     ),
+    "record_view_as": Scenario(
+        "viewed_as_customer",
+        lambda world, ticket: actions.record_view_as(
+            actor=world.supervisor, ticket=ticket, customer="alice@a.example"
+        ),
+    ),
 }
 
 

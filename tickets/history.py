@@ -37,6 +37,8 @@ LABELS = {
     "mail_from_ticket": "opened this ticket for a reply to another ticket from a sender not on it",
     "mail_to_new_ticket": "put a reply from a sender not on this ticket into a new ticket",
     "cc_left_out": "left out CC addresses of the mail",
+    "viewed_as_customer": "viewed the ticket in the portal as the customer",
+    "customer_closed": "closed the ticket on the customer's side too",
 }
 
 #: Codes that name one thing (the queue a ticket opened in, a mail's sender), not a change.
@@ -50,6 +52,7 @@ ONE_VALUE_CODES = frozenset(
         "mail_from_ticket",
         "mail_to_new_ticket",
         "cc_left_out",
+        "viewed_as_customer",
     }
 )
 
@@ -82,6 +85,9 @@ def current_names(events: Iterable[Event]) -> Names:
 
 def describe(event: Event, names: Names | None = None) -> str:
     """One sentence, e.g. "Ann Lee changed the priority: 50 → 70"."""
+    if event.code == "viewed_as_customer" and event.old:
+        # Staff viewing as a customer confirmed an action in the portal as them.
+        return f"{actor_name(event)} acted in the portal as the customer {event.old}: {event.new}"
     label = LABELS.get(event.code, event.code)
     sentence = f"{actor_name(event)} {label}"
     old, new = event.old, event.new

@@ -13,5 +13,5 @@ from django.dispatch import Signal
 ticket_opened = Signal()
 #: ticket, message (a customer follow-up, an answer, a note or a system note)
 message_added = Signal()
-#: ticket, old, new (status values)
+#: ticket, old, new (status values), actor (who changed it)
 status_changed = Signal()

@@ -302,6 +302,9 @@ class EventCode(models.TextChoices):
     MAIL_TO_NEW_TICKET = "mail_to_new_ticket", "Reply sent on to a new ticket"
     VIEWED_AS_CUSTOMER = "viewed_as_customer", "Viewed as the customer"
     CC_LEFT_OUT = "cc_left_out", "CC addresses of a mail left out"
+    # A customer closing a ticket support resolved or closed already (S33): it then
+    # leaves the portal's "Answered" list for the closed ones.
+    CUSTOMER_CLOSED = "customer_closed", "Closed by the customer"
 
 
 #: Codes whose old and new values name a row; the event keeps its id as well.

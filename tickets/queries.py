@@ -15,14 +15,38 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import User
 from frontdesk.db import UnicodeLower
 from frontdesk.text import one_line
 from tickets import history
-from tickets.models import ACTIVE_STATUSES, Attachment, Event, Message, Queue, Ticket
+from tickets.models import (
+    ACTIVE_STATUSES,
+    DONE_STATUSES,
+    Attachment,
+    Event,
+    EventCode,
+    HelpdeskSettings,
+    Message,
+    MessageKind,
+    Queue,
+    Status,
+    Ticket,
+)
 from tickets.visibility import (
     Person,
     visible_attachments,
@@ -239,6 +263,114 @@ def visible_attachment(user: Person, pk: int) -> Attachment:
     return visible_attachments(user).get(pk=pk)
 
 
+# The customer portal (S33) -------------------------------------------------------
+
+#: A customer's ticket waits for support, is answered (waits for the customer), or is closed.
+WAITING, ANSWERED, CLOSED = "waiting", "answered", "closed"
+CUSTOMER_STATES = (WAITING, ANSWERED, CLOSED)
+#: What the portal shows of a thread: the conversation; never notes or system messages.
+CONVERSATION_KINDS = (MessageKind.CUSTOMER, MessageKind.ANSWER)
+#: Orderings of the portal's lists; "status" follows CUSTOMER_STATES.
+CUSTOMER_SORTS = ("title", "created", "modified", "status")
+
+
+def _closed_by_a_customer_since_support_did() -> Exists:
+    """Did a customer close the ticket after support resolved or closed it?
+
+    Their close of a resolved or closed ticket records ``customer_closed``; closing
+    one that was still open is a status change made by them.
+    """
+    by_a_customer = Q(actor__isnull=False, actor__staff_profile__isnull=True)
+    return Exists(
+        Event.objects.filter(ticket=OuterRef("pk"), created_at__gte=OuterRef("closed_at")).filter(
+            Q(code=EventCode.CUSTOMER_CLOSED) | (Q(code=EventCode.STATUS) & by_a_customer)
+        )
+    )
+
+
+def customer_tickets(
+    user: Person, *, state: str = "", words: str = "", now: datetime | None = None
+) -> QuerySet[Ticket]:
+    """The tickets a customer sees, each with its ``customer_state`` and queue.
+
+    As in the old manual, a ticket support resolved or closed stays in the
+    customer's open list as answered until the customer closes it too, or
+    ``answered_stays_open_days`` pass; then it is closed. ``state``: only those in
+    one of ``CUSTOMER_STATES``. ``words``: only tickets whose title holds every one
+    (full-text search replaces this later). The account's tickets come from the
+    ``ticket_account`` index, a stranger's from ``ticket_requester``.
+    """
+    tickets = by_title_words(user, words) if search_text(words) else visible_tickets(user)
+    days = HelpdeskSettings.load().answered_stays_open_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    recently_resolved = (
+        Q(status__in=DONE_STATUSES, is_answered=True, closed_at__gte=cutoff)
+        & ~_closed_by_a_customer_since_support_did()
+    )
+    customer_state = Case(
+        When(status__in=ACTIVE_STATUSES, is_answered=False, then=Value(WAITING)),
+        When(status__in=ACTIVE_STATUSES, then=Value(ANSWERED)),
+        When(recently_resolved, then=Value(ANSWERED)),
+        default=Value(CLOSED),
+    )
+    tickets = tickets.annotate(customer_state=customer_state).select_related("queue")
+    return tickets.filter(customer_state=state) if state else tickets
+
+
+def clean_customer_sort(requested: str, default: str = "-modified") -> str:
+    return requested if requested.lstrip("-") in CUSTOMER_SORTS else default
+
+
+def in_customer_order(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
+    """``customer_tickets`` sorted by one of ``CUSTOMER_SORTS`` ("-" first: descending)."""
+    key = sort.lstrip("-")
+    if key == "status":
+        rank = Case(
+            *(When(customer_state=state, then=Value(n)) for n, state in enumerate(CUSTOMER_STATES))
+        )
+        ordering = OrderBy(rank, descending=sort.startswith("-"))
+    else:
+        ordering = OrderBy(F(SORT_FIELDS[key]), descending=sort.startswith("-"))
+    return tickets.order_by(ordering, "-number")
+
+
+def customer_counts(
+    user: Person, *, words: str = "", now: datetime | None = None
+) -> dict[str, int]:
+    """How many of ``customer_tickets`` are in each state, in one query."""
+    tickets = customer_tickets(user, words=words, now=now)
+    counts: dict[str, int] = tickets.aggregate(
+        **{state: Count("pk", filter=Q(customer_state=state)) for state in CUSTOMER_STATES}
+    )
+    return counts
+
+
+def customer_ticket(user: Person, number: int, now: datetime | None = None) -> Ticket:
+    """One of ``customer_tickets``; raises Ticket.DoesNotExist when the person may not see it."""
+    return customer_tickets(user, now=now).get(number=number)
+
+
+def conversation(user: Person, ticket: Ticket) -> QuerySet[Message]:
+    """The public thread of a ticket as its customer reads it: their messages and staff
+    answers with attachments; never notes, system messages or what staff alone see."""
+    return (
+        visible_messages(user)
+        .filter(ticket=ticket, kind__in=CONVERSATION_KINDS)
+        .select_related("author__staff_profile")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+    )
+
+
+def conversation_attachment(user: Person, pk: int) -> Attachment:
+    """An attachment of a conversation the person may read; raises Attachment.DoesNotExist."""
+    return (
+        visible_attachments(user)
+        .filter(message__kind__in=CONVERSATION_KINDS)
+        .select_related("message")
+        .get(pk=pk)
+    )
+
+
 # Several tickets at once (mass actions) -------------------------------------------
 
 
@@ -256,6 +388,49 @@ def visible_by_numbers(user: Person, numbers: Iterable[int]) -> QuerySet[Ticket]
 def may_open(user: Person, ticket_field: str = "ticket_id") -> Exists:
     """An expression for annotating rows that point at a ticket: may the person open it?"""
     return Exists(visible_tickets(user).filter(pk=OuterRef(ticket_field)))
+
+
+# A customer account (S18 "customer records", S34 "view as customer") ------------
+
+
+def account_tickets(user: Person, account_id: int) -> QuerySet[Ticket]:
+    """The account's tickets the person sees, newest first, closed ones included
+    (the ``ticket_account`` index)."""
+    return (
+        visible_tickets(user)
+        .filter(account_id=account_id)
+        .select_related("queue", "assignee")
+        .order_by("-created_at", "-number")
+    )
+
+
+def account_status_counts(user: Person, account_id: int) -> dict[str, int]:
+    """How many of the account's tickets the person sees, by status, in one query."""
+    counts = dict.fromkeys(Status.values, 0)
+    rows = (
+        visible_tickets(user)
+        .filter(account_id=account_id)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+    )
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+def sees_whole_account(user: Person, account_id: int) -> bool:
+    """Is the person active staff who sees every ticket of the account?
+
+    The portal shows a customer all of their account's tickets, so staff may open
+    it as one of the account's contacts only when it shows them nothing the
+    panel would not (S2: one rule for every path).
+    """
+    if not isinstance(user, User) or not user.is_active or user.staff is None:
+        return False
+    hidden = Ticket.objects.filter(account_id=account_id).exclude(
+        pk__in=visible_tickets(user).values("pk")
+    )
+    return not hidden.exists()
 
 
 # Queues ---------------------------------------------------------------------

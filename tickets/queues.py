@@ -32,6 +32,13 @@ def default_queue() -> Queue | None:
     return Queue.objects.filter(is_default=True).first()
 
 
+def offered_in_portal() -> list[Queue]:
+    """The queues customers may choose for a new ticket, as the portal names them;
+    none offered, the portal asks nothing and tickets go to the default queue."""
+    queues = list(Queue.objects.filter(offered_in_portal=True))
+    return sorted(queues, key=lambda queue: (queue.portal_name or queue.name).casefold())
+
+
 @transaction.atomic
 def save_queue(
     *,
@@ -42,7 +49,8 @@ def save_queue(
     is_default: bool,
     escalation_minutes: int | None,
 ) -> Queue:
-    """Save a queue as edited (name, auto-responses, escalation step set on ``queue``)."""
+    """Save a queue as edited (name, auto-responses, escalation step, whether and under
+    which name the portal offers it: set on ``queue``)."""
     _require_admin(actor)
     queue.escalation_interval = (
         timedelta(minutes=escalation_minutes) if escalation_minutes else None

@@ -65,6 +65,8 @@ escalated = DomainSignal("escalated")
 system_note_added = DomainSignal("system_note_added")
 #: a history line that changes nothing else (an automatic mail held back, ...)
 system_event_recorded = DomainSignal("system_event_recorded")
+#: a staff member viewed the ticket in the portal as a customer, or acted as them
+viewed_as_customer = DomainSignal("viewed_as_customer")
 
 ALL: tuple[DomainSignal, ...] = (
     opened,
@@ -83,6 +85,7 @@ ALL: tuple[DomainSignal, ...] = (
     escalated,
     system_note_added,
     system_event_recorded,
+    viewed_as_customer,
 )
 
 

@@ -47,6 +47,11 @@ def download(request: StaffRequest, pk: int) -> FileResponse:
         attachment = queries.visible_attachment(request.user, pk)
     except Attachment.DoesNotExist:
         raise Http404("No such attachment.") from None
+    return download_response(attachment)
+
+
+def download_response(attachment: Attachment) -> FileResponse:
+    """The file as a download the browser never renders (the portal's downloads too)."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,13 +19,18 @@ from tickets.models import HelpdeskSettings
 
 @admin_required
 def settings_page(request: StaffRequest) -> HttpResponse:
-    form = SettingsForm(request.POST or None, instance=HelpdeskSettings.load())
+    desk = HelpdeskSettings.load()
+    old_logo = desk.portal_logo.name
+    form = SettingsForm(request.POST or None, request.FILES or None, instance=desk)
     if request.method != "POST":
         return render(request, "panel/settings.html", {"form": form})
     if not form.is_valid():
         return render(request, "panel/settings.html", {"form": form}, status=422)
     with transaction.atomic():
-        form.save()
+        saved = form.save()
+        if old_logo and saved.portal_logo.name != old_logo:
+            # The replaced or removed file goes once the new settings are in.
+            transaction.on_commit(partial(default_storage.delete, old_logo), robust=True)
         if form.changed_data:
             audit.record(
                 AuditCode.SETTINGS_CHANGED,

@@ -27,9 +27,3 @@ def home(request: StaffRequest) -> HttpResponse:
         "drafts": drafts.unsent_drafts(user),
     }
     return render(request, "panel/home.html", context)
-
-
-@require_GET
-@staff_required
-def knowledge_base(request: StaffRequest) -> HttpResponse:
-    return render(request, "panel/kb.html")

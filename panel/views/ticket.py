@@ -15,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.queries import contacts_by_requester
 from frontdesk.storage import out_of_space
 from frontdesk.text import visible_controls
 from mail.conf import max_cc
@@ -137,6 +138,19 @@ def answer_preview(ticket: Ticket, cc_text: str) -> dict[str, Any]:
     }
 
 
+def view_as_choice(user: Any, ticket: Ticket) -> dict[str, Any]:
+    """Whom the person may open the portal as from this ticket (S34): a contact of its
+    account, the requester first, when they see every ticket of the account."""
+    if ticket.account is None:
+        return {"may_view_as": False, "view_as_contacts": []}
+    return {
+        "may_view_as": queries.sees_whole_account(user, ticket.account.pk),
+        "view_as_contacts": SimpleLazyObject(
+            partial(contacts_by_requester, ticket.account, ticket.requester_email)
+        ),
+    }
+
+
 def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     """The whole page; querysets stay lazy, so a partial costs only what it shows."""
     user = request.user
@@ -153,6 +167,7 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
         "details_form": details_form(ticket),
         "failed_mail": failed_mail_for(ticket),
         "can_retry_mail": may_retry_mail(user, ticket),
+        **view_as_choice(user, ticket),
     }
     if "answer_form" not in extra:
         # A refused or conflicting change without JavaScript: the text comes back

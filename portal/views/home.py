@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.auth import CustomerRequest, customer_required
-from tickets import queries
+from portal.lists import ticket_list
 from tickets.models import HelpdeskSettings
 
 LOGO_TYPES = {
@@ -21,7 +21,8 @@ LOGO_TYPES = {
 @require_GET
 @customer_required
 def home(request: CustomerRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"tickets": queries.newest(request.user, 50)})
+    """My tickets (S33): waiting for support, answered, closed; sorted, paged, searched."""
+    return render(request, "portal/home.html", ticket_list(request))
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.core import mail as django_mail
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import AUTO_CLOSE
 from accounts.models import Role
 from mail import outbox, tokens
 from mail.ingest import ingest
@@ -206,6 +207,20 @@ def test_closing_a_ticket_sends_the_queues_closed_notice(mail_world):
     rows = OutgoingMail.objects.filter(kind=OutgoingKind.CLOSED)
     assert rows.count() == 2
     assert "We closed your ticket." in rows[0].text
+
+
+def test_a_customer_who_closes_their_own_ticket_gets_no_closed_notice(mail_world):
+    mail_world.support.closed_ticket_response = "We closed your ticket."
+    mail_world.support.save()
+    ticket = mail_world.ticket()
+
+    actions.close(actor=mail_world.customer_a, ticket=ticket)
+
+    assert not OutgoingMail.objects.filter(kind=OutgoingKind.CLOSED).exists()
+    # Closed by the lifecycle job or by staff, the customer is told.
+    actions.reopen(actor=mail_world.customer_a, ticket=ticket)
+    actions.close(actor=AUTO_CLOSE, ticket=ticket)
+    assert OutgoingMail.objects.filter(kind=OutgoingKind.CLOSED).count() == 1
 
 
 def test_notes_send_nothing(mail_world):

@@ -88,9 +88,9 @@ def test_the_toolbar_offers_every_staff_page_and_settings_only_to_admins(world, 
     assert 'id="nav-settings"' in as_user(world.admin).get("/panel/").content.decode()
 
 
-def test_the_knowledge_base_link_says_it_is_coming(world, as_user):
+def test_the_knowledge_base_link_leads_to_the_articles(world, as_user):
     page = as_user(world.agent).get("/panel/kb/").content.decode()
-    assert "coming" in page
+    assert 'id="kb-articles"' in page
 
 
 def test_a_supervisor_sees_both_lists_and_an_agent_only_their_own(world, as_user):

@@ -1,23 +1,29 @@
 import pytest
 
+from tests.panel.helpers import rendered_form
 from tickets.models import HelpdeskSettings
 
+CHANGES = {
+    "support_address": "help@example.com",
+    "latest_tickets_count": 5,
+    "auto_close_days": -1,
+    "priority_low": 20,
+    "priority_normal": 50,
+    "priority_high": 90,
+    "max_attachment_size": 1000000,
+}
 
-def settings_form(**fields):
-    return {
-        "support_address": "help@example.com",
-        "latest_tickets_count": 5,
-        "auto_close_days": -1,
-        "priority_low": 20,
-        "priority_normal": 50,
-        "priority_high": 90,
-        "max_attachment_size": 1000000,
-        **fields,
-    }
+
+def settings_form(client, **fields):
+    """The settings form as the page renders it, with the changes above and ``fields``."""
+    page = client.get("/panel/settings/")
+    assert page.status_code == 200, page.status_code
+    return {**rendered_form(page.content.decode(), "settings-form"), **CHANGES, **fields}
 
 
 def test_an_administrator_changes_the_settings(world, as_user):
-    response = as_user(world.admin).post("/panel/settings/", settings_form())
+    client = as_user(world.admin)
+    response = client.post("/panel/settings/", settings_form(client))
     assert response.status_code == 302
     row = HelpdeskSettings.load()
     assert (row.support_address, row.latest_tickets_count, row.auto_close_days) == (
@@ -37,7 +43,8 @@ def test_an_administrator_changes_the_settings(world, as_user):
     ],
 )
 def test_values_out_of_range_are_refused_on_their_field(world, as_user, field, value, message):
-    response = as_user(world.admin).post("/panel/settings/", settings_form(**{field: value}))
+    client = as_user(world.admin)
+    response = client.post("/panel/settings/", settings_form(client, **{field: value}))
     assert response.status_code == 422
     assert message in response.content.decode()
     assert HelpdeskSettings.load().support_address == "support@localhost"
@@ -47,5 +54,5 @@ def test_values_out_of_range_are_refused_on_their_field(world, as_user, field, v
 def test_only_administrators_see_and_change_settings(world, as_user, person):
     client = as_user(getattr(world, person))
     assert client.get("/panel/settings/").status_code == 403
-    assert client.post("/panel/settings/", settings_form()).status_code == 403
+    assert client.post("/panel/settings/", CHANGES).status_code == 403
     assert HelpdeskSettings.load().support_address == "support@localhost"

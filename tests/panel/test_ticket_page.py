@@ -29,12 +29,13 @@ def test_the_ticket_page_shows_every_property(world, as_user):
         assert expected in page, expected
 
 
-def test_only_an_administrator_gets_the_edit_customer_link(world, as_user):
+def test_edit_customer_leads_to_the_account_page_in_the_panel(world, as_user):
     ticket = world.ticket()
-    edit = f"/admin/accounts/account/{world.account_a.pk}/change/"
-    assert edit in as_user(world.admin).get(f"/panel/tickets/{ticket.number}/").content.decode()
-    page = as_user(world.supervisor).get(f"/panel/tickets/{ticket.number}/").content.decode()
-    assert edit not in page
+    account_page = f"/panel/customers/{world.account_a.pk}/"
+    for person in (world.admin, world.supervisor):
+        page = as_user(person).get(f"/panel/tickets/{ticket.number}/").content.decode()
+        assert f'href="{account_page}" id="edit-customer">Edit customer<' in page
+        assert "/admin/accounts/account/" not in page
 
 
 def test_the_thread_tells_customer_messages_answers_and_notes_apart(world, as_user, settings):
@@ -174,8 +175,9 @@ def test_the_ticket_page_costs_the_same_queries_for_10_and_200_messages_and_tick
     # assign to (twice: two forms), queues to move to, failed mail, the person's
     # draft, our own addresses for the answer's "Goes to" line (queue addresses,
     # mailboxes); the settings row (read fresh for the measurement); whether the
-    # person has two-factor sign-in
-    assert few == many == 18
+    # person has two-factor sign-in; whether they see every ticket of the account and
+    # its contacts (view as customer)
+    assert few == many == 20
 
 
 def test_an_absurdly_long_ticket_number_is_not_found(world, as_user):

@@ -18,7 +18,12 @@ from tickets.actions.opening import open_ticket
 from tickets.actions.properties import change, change_account, change_details
 from tickets.actions.queues import move
 from tickets.actions.replies import add_note, answer, customer_reply
-from tickets.actions.system import add_system_note, escalate, record_system_event
+from tickets.actions.system import (
+    add_system_note,
+    escalate,
+    record_system_event,
+    record_view_as,
+)
 
 __all__ = [
     "AlreadyAssigned",
@@ -38,6 +43,7 @@ __all__ = [
     "open_ticket",
     "pick_up",
     "record_system_event",
+    "record_view_as",
     "release",
     "reopen",
 ]

@@ -115,9 +115,13 @@ def require_supervisor(actor: Actor) -> None:
 
 
 def require_customer_or_staff(actor: Actor) -> None:
+    """Staff, or a customer: of an account, or of none (who asked for the ticket).
+
+    Which tickets are theirs is the lock's business (``visible_to_actor``).
+    """
     if isinstance(actor, System):
         return
-    if not actor.is_active or (actor.staff is None and actor.contact is None):
+    if not actor.is_active:
         raise PermissionDenied("Only staff and the customer may do this.")
 
 
@@ -350,7 +354,7 @@ class Edit:
         for change in self.changes:
             if change.code == "status":
                 hooks.status_changed.send(
-                    sender=Ticket, ticket=ticket, old=change.old, new=change.new
+                    sender=Ticket, ticket=ticket, old=change.old, new=change.new, actor=self.actor
                 )
         for message in self.messages:
             hooks.message_added.send(sender=Message, ticket=ticket, message=message)

@@ -5,14 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.actors import ESCALATION, System
 from accounts.models import User
 from tickets import signals
-from tickets.actions.core import Change, Conflict, editing, number_of, write_events
+from tickets.actions.core import (
+    Change,
+    Conflict,
+    editing,
+    number_of,
+    require_staff,
+    write_events,
+)
 from tickets.files import IncomingFile
-from tickets.models import ESCALATING_STATUSES, Event, Message, MessageKind, MessageSource, Ticket
+from tickets.models import (
+    ESCALATING_STATUSES,
+    Event,
+    EventCode,
+    Message,
+    MessageKind,
+    MessageSource,
+    Ticket,
+)
+from tickets.visibility import visible_to_actor
 
 
 def escalate(*, ticket: Ticket | int, expected_version: int, now: datetime) -> Ticket | None:
@@ -90,5 +107,31 @@ def record_system_event(
     stub = Ticket(number=number)
     (event,) = write_events(
         stub, actor, [Change(code, old, new)], signals.system_event_recorded, version=version
+    )
+    return event
+
+
+@transaction.atomic
+def record_view_as(*, actor: User, ticket: Ticket | int, customer: str, did: str = "") -> Event:
+    """A history line by a staff member who opened the portal as the customer ``customer``
+    (an address) from this ticket, or who confirmed ``did`` (what the portal would have
+    done) as that customer. It changes no field and keeps the version, so no open form
+    conflicts; only staff who see the ticket may write it."""
+    require_staff(actor)
+    number = number_of(ticket)
+    try:
+        version = visible_to_actor(actor).values_list("version", flat=True).get(number=number)
+    except Ticket.DoesNotExist:
+        if Ticket.objects.filter(number=number).exists():
+            raise PermissionDenied(f"You may not see ticket #{number}.") from None
+        raise
+    # Viewing names the customer; acting keeps the customer as the old value and
+    # what was done as the new one (tickets/history.py words the two apart).
+    if did:
+        change = Change(EventCode.VIEWED_AS_CUSTOMER, customer, did)
+    else:
+        change = Change(EventCode.VIEWED_AS_CUSTOMER, "", customer)
+    (event,) = write_events(
+        Ticket(number=number), actor, [change], signals.viewed_as_customer, version=version
     )
     return event

@@ -47,3 +47,34 @@ window.addEventListener("pageshow", function () {
 document.addEventListener("htmx:beforeRequest", function (event) {
   if (leavingPage && event.detail.elt.hasAttribute("data-autosave")) event.preventDefault();
 });
+// Knowledge base links in the answer form (panel/_kb_link.html): "Insert link" puts
+// the article's title and public address where the cursor was in the answer (at
+// its end when it was never there), and says so to the autosave, as typing would.
+var answerCaretKnown = false;
+document.addEventListener("focusin", function (event) {
+  if (event.target instanceof Element && event.target.id === "answer-answer") answerCaretKnown = true;
+});
+document.addEventListener("click", function (event) {
+  var button = event.target instanceof Element && event.target.closest("[data-insert-link]");
+  var answer = document.getElementById("answer-answer");
+  if (!button || !answer) return;
+  var start = answerCaretKnown ? answer.selectionStart : answer.value.length;
+  var end = answerCaretKnown ? answer.selectionEnd : start;
+  var before = answer.value.slice(0, start), after = answer.value.slice(end);
+  var text = button.dataset.insertTitle + ": " + button.dataset.insertLink;
+  if (before && !/\s$/.test(before)) text = "\n" + text;
+  if (!/^\s/.test(after)) text += "\n";
+  answer.focus();
+  answer.setRangeText(text, start, end, "end");
+  answer.dispatchEvent(new Event("input", { bubbles: true }));
+});
+// Typing a search for an article is no change of the answer: it must not reach the
+// answer form's autosave (its own htmx search listens on the field itself).
+var kbLinkQuery = document.getElementById("kb-link-query");
+if (kbLinkQuery) {
+  ["input", "focusout"].forEach(function (name) {
+    kbLinkQuery.addEventListener(name, function (event) {
+      event.stopPropagation();
+    });
+  });
+}

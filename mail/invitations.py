@@ -1,0 +1,49 @@
+"""The invitation to the portal: a contact who was given a login chooses a password.
+
+Like every mail, three templates in mail/templates/mail/ (subject, text, HTML)
+and one function that writes it to the outbox, inside the caller's transaction,
+so the invitation exists exactly when the login and its audit entry do.
+"""
+
+from __future__ import annotations
+
+import secrets
+from email.utils import formataddr
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from accounts.models import Contact
+from mail import conf, outbox, tokens
+from mail.models import OutgoingKind, OutgoingMail
+from mail.outbound import clean_header
+from tickets.models import HelpdeskSettings
+
+
+def queue_portal_invitation(*, contact: Contact, link: str, invited_by: str) -> OutgoingMail:
+    """The mail that brings ``contact`` to ``link`` (where they set their password)."""
+    desk = HelpdeskSettings.load()
+    context = {"contact": contact, "link": link, "desk": desk, "invited_by": invited_by}
+    subject = clean_header(render_to_string("mail/portal_invitation_subject.txt", context))
+    # Not a ticket's Message-ID, so a reply to it is new mail, not a follow-up.
+    message_id = f"fd.invitation.{secrets.token_hex(12)}@{conf.message_id_domain()}"
+    headers = {
+        tokens.LOOP_HEADER: tokens.loop_mark(message_id),
+        # RFC 3834: a mail a program wrote, not a reply; no auto-replies to it, please.
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+    }
+    row = OutgoingMail.objects.create(
+        kind=OutgoingKind.INVITATION,
+        from_address=formataddr((clean_header(desk.company_name), desk.support_address)),
+        to=[contact.email],
+        subject=subject[:998],
+        headers=headers,
+        text=render_to_string("mail/portal_invitation.txt", context),
+        html=render_to_string("mail/portal_invitation.html", context),
+        message_id=message_id,
+        recipient=contact.email.lower(),
+    )
+    # Robust: a broken task queue must not undo the invitation; the sweep sends it.
+    transaction.on_commit(lambda: outbox.enqueue(row.pk), robust=True)
+    return row

@@ -1,0 +1,83 @@
+"""Forms of the panel's customer records (S18, S46): accounts and their contacts."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import DomainNameValidator
+
+from accounts.models import Account, Contact
+from panel.forms import PanelModelForm
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+_domain = DomainNameValidator(accept_idna=False)
+
+
+def clean_domains(text: str) -> str:
+    """Domains typed with commas or spaces between them, as "example.com, example.org":
+    lower-case, each once."""
+    domains = list(dict.fromkeys(part.lower() for part in _SEPARATORS.split(text) if part))
+    wrong = []
+    for domain in domains:
+        try:
+            _domain(domain)
+        except ValidationError:
+            wrong.append(domain)
+    if wrong:
+        raise ValidationError(f"Not a domain name: {', '.join(wrong)}.")
+    return ", ".join(domains)
+
+
+class AccountForm(PanelModelForm):
+    class Meta:
+        model = Account
+        fields = ["name", "external_id", "email_domains", "notes"]
+        labels = {
+            "name": "Name",
+            "external_id": "External id",
+            "email_domains": "E-mail domains",
+            "notes": "Notes",
+        }
+        help_texts = {
+            "email_domains": "The account's own domains, e.g. example.com, example.org.",
+            "notes": "For staff only; customers never see it.",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("An account needs a name.")
+        return name
+
+    def clean_external_id(self) -> str:
+        external_id: str = self.cleaned_data["external_id"].strip()
+        taken = Account.objects.filter(external_id=external_id).exclude(pk=self.instance.pk)
+        if external_id and taken.exists():
+            raise ValidationError(f"{taken.get().name} has this external id already.")
+        return external_id
+
+    def clean_email_domains(self) -> str:
+        return clean_domains(self.cleaned_data["email_domains"])
+
+
+class ContactForm(PanelModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "email"]
+        labels = {"name": "Name", "email": "E-mail address"}
+        help_texts = {"email": "A contact with a portal login signs in with it."}
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip()
+        taken = (
+            Contact.objects.filter(email__iexact=email)
+            .exclude(pk=self.instance.pk)
+            .select_related("account")
+            .first()
+        )
+        if taken is not None:
+            raise ValidationError(f"{email} is a contact of {taken.account.name} already.")
+        return email
