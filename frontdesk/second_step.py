@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -93,7 +94,7 @@ def code(request: HttpRequest) -> HttpResponse:
     """The second step: the code of the authenticator app, or a recovery code."""
     state = pending(request)
     if state is None:
-        messages.info(request, "Sign in with your e-mail address and password first.")
+        messages.info(request, _("Sign in with your e-mail address and password first."))
         return redirect("login")
     form = SecondStepForm(request.POST or None, user=state.user, request=request)
     if request.method != "POST" or not form.is_valid():
@@ -133,7 +134,7 @@ class SecondStepGate:
         if two_factor.has_two_factor(person):
             # Signed in by the password alone: only the second step lets in.
             logout(request)
-            messages.info(request, "Sign in again: your account signs in with two factors.")
+            messages.info(request, _("Sign in again: your account signs in with two factors."))
             if view_name in SIGNING_IN:
                 return None
             return _to(request, redirect_to_login(request.get_full_path()).url)

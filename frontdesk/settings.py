@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the cookie the language switcher sets, else the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -72,6 +74,9 @@ MIDDLEWARE = [
     "frontdesk.middleware.no_store_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionTimeouts",
+    # A signed-in person's own language and time zone over the browser's; the panel
+    # in English (frontdesk/languages.py).
+    "frontdesk.languages.PersonalLanguageAndTimeZone",
     # After the idle sign-out: a session owing its second step reaches nothing else.
     "frontdesk.second_step.SecondStepGate",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -91,6 +96,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # LANGUAGE_CODE for <html lang>.
+                "django.template.context_processors.i18n",
                 "portal.context.portal",
             ],
         },
@@ -181,7 +188,16 @@ OTP_TOTP_ISSUER = "Frontdesk"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
-LANGUAGE_CODE = "en-us"
+# The portal, the knowledge base, the sign-in page and mail to customers speak
+# these (accounts/models.py LANGUAGE_CHOICES holds the same); English is the
+# fallback and the panel's language. Each app's catalogue is in its locale/.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("ru", "Русский")]
+# The switcher's choice, for visitors too; like the session's cookie over HTTPS.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The help desk's time zone: people who chose none of their own see times in it.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -248,6 +264,7 @@ SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
 # A redirect to HTTPS means cookies must never travel without it either.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

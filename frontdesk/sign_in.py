@@ -18,6 +18,8 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import audit, throttle, two_factor
 from accounts.models import AuditCode, User
@@ -37,15 +39,26 @@ def second_step_limit() -> Limit:
 
 
 _REFUSALS = {
-    "sign-in-account": "Too many failed sign-ins with this e-mail address.",
-    "sign-in-address": "Too many failed sign-ins from your network.",
-    "second-step-account": "Too many wrong codes for this account.",
+    "sign-in-account": gettext_lazy("Too many failed sign-ins with this e-mail address."),
+    "sign-in-address": gettext_lazy("Too many failed sign-ins from your network."),
+    "second-step-account": gettext_lazy("Too many wrong codes for this account."),
 }
 
 
 def when(seconds: int) -> str:
+    """ "in 5 minutes", to follow "Try again"."""
     minutes = math.ceil(seconds / 60)
-    return "in a minute" if minutes <= 1 else f"in {minutes} minutes"
+    if minutes <= 1:
+        return _("in a minute")
+    return ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
+
+
+def refusal_text(refusal: Throttled) -> str:
+    # Translators: "Try again in 5 minutes." after why the sign-in was refused.
+    return _("%(refusal)s Try again %(when)s.") % {
+        "refusal": _REFUSALS[refusal.limit.name],
+        "when": when(refusal.retry_after),
+    }
 
 
 class ThrottledSignIn(AuthenticationForm):
@@ -62,10 +75,7 @@ class ThrottledSignIn(AuthenticationForm):
         except Throttled as refusal:
             for each in taken:
                 throttle.release(each)
-            raise ValidationError(
-                f"{_REFUSALS[refusal.limit.name]} Try again {when(refusal.retry_after)}.",
-                code="throttled",
-            ) from None
+            raise ValidationError(refusal_text(refusal), code="throttled") from None
         try:
             cleaned = super().clean()
         except ValidationError:
@@ -92,9 +102,11 @@ class SecondStepForm(forms.Form):
     """The code of an authenticator app, or a recovery code, after the password."""
 
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=40,
-        help_text="The six digits your authenticator app shows, or one of your recovery codes.",
+        help_text=gettext_lazy(
+            "The six digits your authenticator app shows, or one of your recovery codes."
+        ),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -124,10 +136,7 @@ class SecondStepForm(forms.Form):
         except Throttled as refusal:
             for each in taken:
                 throttle.release(each)
-            raise ValidationError(
-                f"{_REFUSALS[refusal.limit.name]} Try again {when(refusal.retry_after)}.",
-                code="throttled",
-            ) from None
+            raise ValidationError(refusal_text(refusal), code="throttled") from None
         self.device = two_factor.verify(self.user, code)
         if self.device is None:
             for each in taken:
@@ -140,7 +149,7 @@ class SecondStepForm(forms.Form):
                 client_address=audit.address_of(self.request),
             )
             raise ValidationError(
-                {"code": "This code is not right. Type the code your app shows now."}
+                {"code": _("This code is not right. Type the code your app shows now.")}
             )
         throttle.reset(second_step_limit(), str(self.user.pk))
         throttle.release(taken[1])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from frontdesk.text import one_line, without_controls
@@ -43,13 +44,15 @@ def _checked(title: str, body: str, visibility: str) -> tuple[str, str]:
     body = without_controls(body)
     errors: dict[str, str] = {}
     if not title:
-        errors["title"] = "An article needs a title."
+        errors["title"] = _("An article needs a title.")
     elif len(title) > Article._meta.get_field("title").max_length:  # type: ignore[operator]
-        errors["title"] = "Titles are at most 200 characters."
+        errors["title"] = _("Titles are at most 200 characters.")
     if len(body) > BODY_MAX_CHARS:
-        errors["body"] = f"An article holds at most {BODY_MAX_CHARS:,} characters."
+        errors["body"] = _("An article holds at most %(count)s characters.") % {
+            "count": f"{BODY_MAX_CHARS:,}"
+        }
     if visibility not in Visibility.values:
-        errors["visibility"] = "Choose public or internal."
+        errors["visibility"] = _("Choose public or internal.")
     if errors:
         raise ValidationError(errors)
     return title, body
@@ -147,13 +150,13 @@ def save_category(
     name = one_line(name).strip()
     slug = slug_for(slug or name)
     if not name:
-        raise ValidationError({"name": "A category needs a name."})
+        raise ValidationError({"name": _("A category needs a name.")})
     with transaction.atomic():
         taken = Category.objects.filter(slug=slug)
         if category is not None:
             taken = taken.exclude(pk=category.pk)
         if taken.exists():
-            raise ValidationError({"slug": "Another category has this address."})
+            raise ValidationError({"slug": _("Another category has this address.")})
         row = category or Category()
         row.name = name
         row.slug = slug

@@ -2,7 +2,8 @@
 
 Like every mail, three templates in mail/templates/mail/ (subject, text, HTML)
 and one function that writes it to the outbox, inside the caller's transaction,
-so the invitation exists exactly when the login and its audit entry do.
+so the invitation exists exactly when the login and its audit entry do. It is
+written in the contact's language when their login has one, else in English.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from email.utils import formataddr
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from accounts import preferences
 from accounts.models import Contact
 from mail import conf, outbox, tokens
 from mail.models import OutgoingKind, OutgoingMail
@@ -24,7 +26,10 @@ def queue_portal_invitation(*, contact: Contact, link: str, invited_by: str) -> 
     """The mail that brings ``contact`` to ``link`` (where they set their password)."""
     desk = HelpdeskSettings.load()
     context = {"contact": contact, "link": link, "desk": desk, "invited_by": invited_by}
-    subject = clean_header(render_to_string("mail/portal_invitation_subject.txt", context))
+    with preferences.writing_to(contact.user):
+        subject = clean_header(render_to_string("mail/portal_invitation_subject.txt", context))
+        text = render_to_string("mail/portal_invitation.txt", context)
+        html = render_to_string("mail/portal_invitation.html", context)
     # Not a ticket's Message-ID, so a reply to it is new mail, not a follow-up.
     message_id = f"fd.invitation.{secrets.token_hex(12)}@{conf.message_id_domain()}"
     headers = {
@@ -39,8 +44,8 @@ def queue_portal_invitation(*, contact: Contact, link: str, invited_by: str) -> 
         to=[contact.email],
         subject=subject[:998],
         headers=headers,
-        text=render_to_string("mail/portal_invitation.txt", context),
-        html=render_to_string("mail/portal_invitation.html", context),
+        text=text,
+        html=html,
         message_id=message_id,
         recipient=contact.email.lower(),
     )

@@ -6,6 +6,10 @@ transaction of the action that caused them (receivers of tickets.hooks), so
 the mail exists exactly when the change does; a huey task sends it after the
 commit. Mail to customers offers the portal: a one-time link to the ticket when
 it goes to the requester alone, issued in the same transaction (portal/links.py).
+Each mail is written in the language and time zone of its first recipient's user
+(accounts/preferences.py ``writing_to``), else in English and the help desk's
+time zone, whoever's request or worker composes it; words of the context that a
+template does not hold are lazy, so they follow too.
 """
 
 from __future__ import annotations
@@ -13,23 +17,44 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from email.utils import format_datetime, formataddr
+from datetime import datetime
+from email.utils import formataddr
 
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
+from accounts import preferences
 from accounts.models import StaffProfile, User
 from mail import loop, outbox, route, tokens
 from mail.addresses import is_valid, our_addresses, unique_valid
 from mail.models import InboundMessage, Outcome, OutgoingKind, OutgoingMail
 from portal import links
-from tickets.models import Attachment, HelpdeskSettings, Message, MessageKind, Queue, Ticket
+from tickets.models import (
+    Attachment,
+    HelpdeskSettings,
+    Message,
+    MessageKind,
+    Queue,
+    Status,
+    Ticket,
+)
 from tickets.visibility import can_see
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
 _MESSAGE_ID = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
 _PGP_BLOCK = re.compile(r"-----BEGIN PGP MESSAGE-----.*?(-----END PGP MESSAGE-----|\Z)", re.DOTALL)
 _MAX_REFERENCES = 20
+
+#: The closed notice's word for how the ticket ended, in the reader's language.
+CLOSED_STATUS_LABELS = {
+    Status.RESOLVED: gettext_lazy("Resolved"),
+    Status.CLOSED: gettext_lazy("Closed"),
+}
 
 
 def clean_header(value: str) -> str:
@@ -188,7 +213,7 @@ def queue_closed_notice(ticket: Ticket) -> OutgoingMail | None:
     context = {
         "ticket": ticket,
         "response": response,
-        "status": ticket.get_status_display(),
+        "status": CLOSED_STATUS_LABELS.get(Status(ticket.status)) or ticket.get_status_display(),
         **links.mail_context(ticket, to=[recipient], cc=[]),
     }
     first = ticket.messages.filter(kind=MessageKind.CUSTOMER).exclude(message_id="").first()
@@ -218,23 +243,51 @@ def _automatic_recipient(ticket: Ticket) -> str | None:
     return recipient
 
 
-def _assigned_line(profile: StaffProfile | None) -> str:
+def _assigned_line(profile: StaffProfile | None) -> object:
     if profile is None:
         return ""
     name = profile.display_name
     if profile.description:
-        return f"Assigned to: {name} ({profile.description})"
-    return f"Assigned to: {name}"
+        return format_lazy(
+            gettext_lazy("Assigned to: {name} ({description})"),
+            name=name,
+            description=profile.description,
+        )
+    return format_lazy(gettext_lazy("Assigned to: {name}"), name=name)
 
 
-def _quote(previous: Message | None) -> dict[str, str] | None:
+def _without_encrypted(text: str) -> str:
+    return _PGP_BLOCK.sub(gettext("[encrypted information, not quoted]"), text).strip()
+
+
+def _quoted(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in _without_encrypted(text).splitlines())
+
+
+def _sent_at(when: datetime) -> str:
+    # Translators: when the quoted message was sent (Django's date format; T: time zone).
+    return format_date(timezone.localtime(when), pgettext("quote header", "j M Y, H:i T"))
+
+
+_lazy_text = lazy(_without_encrypted, str)
+_lazy_quoted = lazy(_quoted, str)
+_lazy_sent_at = lazy(_sent_at, str)
+
+
+def _quote(previous: Message | None) -> dict[str, object] | None:
     """The customer's last message, quoted; encrypted blocks are never repeated (S35)."""
     if previous is None:
         return None
-    text = _PGP_BLOCK.sub("[encrypted information, not quoted]", previous.text).strip()
-    header = f"On {format_datetime(previous.created_at)}, {previous.author_email} wrote:"
-    quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
-    return {"header": header, "text": text, "quoted": quoted}
+    header = format_lazy(
+        gettext_lazy("On {date}, {author} wrote:"),
+        date=_lazy_sent_at(previous.created_at),
+        author=previous.author_email,
+    )
+    return {
+        "header": header,
+        "text": _lazy_text(previous.text),
+        "quoted": _lazy_quoted(previous.text),
+    }
 
 
 def _references(ticket: Ticket, in_reply_to: str) -> list[str]:
@@ -275,7 +328,10 @@ def _queue_mail(
     message_id: str = "",
 ) -> OutgoingMail:
     context = {**context, "ticket": ticket}
-    subject = clean_header(render_to_string(f"mail/{template}_subject.txt", context))
+    with preferences.writing_to(preferences.person_for_address(to[0])):
+        subject = clean_header(render_to_string(f"mail/{template}_subject.txt", context))
+        text = render_to_string(f"mail/{template}.txt", context)
+        html = render_to_string(f"mail/{template}.html", context)
     if not _MESSAGE_ID.fullmatch(in_reply_to):
         in_reply_to = ""
     message_id = message_id or tokens.make_message_id(ticket.number)
@@ -300,8 +356,8 @@ def _queue_mail(
         cc=cc or [],
         subject=subject[:998],
         headers=headers,
-        text=render_to_string(f"mail/{template}.txt", context),
-        html=render_to_string(f"mail/{template}.html", context),
+        text=text,
+        html=html,
         message_id=message_id,
         recipient=to[0],
     )

@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Contact
 from panel.forms import PanelModelForm
@@ -26,7 +27,7 @@ def clean_domains(text: str) -> str:
         except ValidationError:
             wrong.append(domain)
     if wrong:
-        raise ValidationError(f"Not a domain name: {', '.join(wrong)}.")
+        raise ValidationError(_("Not a domain name: %(domains)s.") % {"domains": ", ".join(wrong)})
     return ", ".join(domains)
 
 
@@ -35,28 +36,30 @@ class AccountForm(PanelModelForm):
         model = Account
         fields = ["name", "external_id", "email_domains", "notes"]
         labels = {
-            "name": "Name",
-            "external_id": "External id",
-            "email_domains": "E-mail domains",
-            "notes": "Notes",
+            "name": _("Name"),
+            "external_id": _("External id"),
+            "email_domains": _("E-mail domains"),
+            "notes": _("Notes"),
         }
         help_texts = {
-            "email_domains": "The account's own domains, e.g. example.com, example.org.",
-            "notes": "For staff only; customers never see it.",
+            "email_domains": _("The account's own domains, e.g. example.com, example.org."),
+            "notes": _("For staff only; customers never see it."),
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
         if not name:
-            raise ValidationError("An account needs a name.")
+            raise ValidationError(_("An account needs a name."))
         return name
 
     def clean_external_id(self) -> str:
         external_id: str = self.cleaned_data["external_id"].strip()
         taken = Account.objects.filter(external_id=external_id).exclude(pk=self.instance.pk)
         if external_id and taken.exists():
-            raise ValidationError(f"{taken.get().name} has this external id already.")
+            raise ValidationError(
+                _("%(name)s has this external id already.") % {"name": taken.get().name}
+            )
         return external_id
 
     def clean_email_domains(self) -> str:
@@ -67,8 +70,8 @@ class ContactForm(PanelModelForm):
     class Meta:
         model = Contact
         fields = ["name", "email"]
-        labels = {"name": "Name", "email": "E-mail address"}
-        help_texts = {"email": "A contact with a portal login signs in with it."}
+        labels = {"name": _("Name"), "email": _("E-mail address")}
+        help_texts = {"email": _("A contact with a portal login signs in with it.")}
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip()
@@ -79,5 +82,8 @@ class ContactForm(PanelModelForm):
             .first()
         )
         if taken is not None:
-            raise ValidationError(f"{email} is a contact of {taken.account.name} already.")
+            raise ValidationError(
+                _("%(email)s is a contact of %(account)s already.")
+                % {"email": email, "account": taken.account.name}
+            )
         return email

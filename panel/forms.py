@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, AuditCode, User
 from accounts.queries import accounts_named, assignable_staff, email_taken, staff_profiles
@@ -46,8 +47,12 @@ def check_sizes(files: list[IncomingFile], limit: int) -> list[IncomingFile]:
     if too_big:
         raise ValidationError(
             [
-                f"{upload.name} is {filesizeformat(upload.size)}; "
-                f"the largest attachment accepted is {filesizeformat(limit)}."
+                _("%(name)s is %(size)s; the largest attachment accepted is %(limit)s.")
+                % {
+                    "name": upload.name,
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(limit),
+                }
                 for upload in too_big
             ]
         )
@@ -55,7 +60,7 @@ def check_sizes(files: list[IncomingFile], limit: int) -> list[IncomingFile]:
 
 
 #: What the person sees when the disk under the attachments is full (answered with 507).
-OUT_OF_SPACE = (
+OUT_OF_SPACE = _(
     "The file could not be stored: the server is out of space. Your text is kept: "
     "send it without the file, or try again later."
 )
@@ -146,18 +151,25 @@ class PropertyForm(PanelForm):
 
 class ChangeForm(PropertyForm):
     assignee = StaffChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Nobody (unassigned)"
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody (unassigned)"),
+        label=_("Assignee"),
     )
-    status = forms.ChoiceField(choices=Status.choices)
-    priority = forms.IntegerField(min_value=1, max_value=99, help_text="1 to 99; higher first.")
+    status = forms.ChoiceField(choices=Status.choices, label=_("Status"))
+    priority = forms.IntegerField(
+        min_value=1, max_value=99, label=_("Priority"), help_text=_("1 to 99; higher first.")
+    )
     is_sticky = forms.BooleanField(
         required=False,
-        label="Sticky",
-        help_text="A customer reply keeps the ticket with its assignee.",
+        label=_("Sticky"),
+        help_text=_("A customer reply keeps the ticket with its assignee."),
     )
     # Not required: a page shown before the person could move the ticket posts no queue,
     # and must meet the conflict its version causes, not a missing field.
-    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), empty_label=None, required=False)
+    queue = forms.ModelChoiceField(
+        queryset=Queue.objects.none(), empty_label=None, required=False, label=_("Queue")
+    )
 
     def __init__(self, *args: Any, can_assign: bool, queues: list[Queue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -186,8 +198,8 @@ class ChangeForm(PropertyForm):
 class DetailsForm(PropertyForm):
     # No max_length: the field shows direction controls as longer markers; the action
     # checks the length of the title it saves.
-    title = forms.CharField()
-    requester_email = forms.EmailField(label="Requester e-mail")
+    title = forms.CharField(label=_("Title"))
+    requester_email = forms.EmailField(label=_("Requester e-mail"))
 
     def clean_title(self) -> str:
         # The field shows direction controls as markers (panel/views/ticket.py details_form).
@@ -213,7 +225,9 @@ def parse_addresses(text: str) -> list[str]:
         except ValidationError:
             bad.append(address)
     if bad:
-        raise ValidationError(f"Not an e-mail address: {', '.join(bad)}.")
+        raise ValidationError(
+            _("Not an e-mail address: %(addresses)s.") % {"addresses": ", ".join(bad)}
+        )
     return addresses
 
 
@@ -221,26 +235,29 @@ class AnswerForm(VersionedForm):
     assignee = StaffChoiceField(
         queryset=User.objects.none(),
         required=False,
-        empty_label="Nobody (unassigned)",
-        label="Assign to",
+        empty_label=_("Nobody (unassigned)"),
+        label=_("Assign to"),
     )
     cc = forms.CharField(
         required=False,
-        label="E-mail CC",
-        help_text="Addresses separated by commas; they receive the answer.",
+        label=_("E-mail CC"),
+        help_text=_("Addresses separated by commas; they receive the answer."),
     )
     answer = forms.CharField(
         required=False,
+        label=_("Answer"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}),
-        help_text="Sent to the customer. Shown exactly as typed: HTML stays text.",
+        help_text=_("Sent to the customer. Shown exactly as typed: HTML stays text."),
     )
     note = forms.CharField(
         required=False,
-        label="Internal note",
+        label=_("Internal note"),
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "true"}),
-        help_text="Only staff see it; a note alone sends nothing and leaves the ticket unanswered.",
+        help_text=_(
+            "Only staff see it; a note alone sends nothing and leaves the ticket unanswered."
+        ),
     )
-    attachments = MultipleFileField(label="Attachments")
+    attachments = MultipleFileField(label=_("Attachments"))
     # The assignee the select showed: only a choice that differs from it is a
     # reassignment, so a page left open while somebody else reassigned the
     # ticket does not hand it back when the answer is sent.
@@ -251,11 +268,9 @@ class AnswerForm(VersionedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.max_attachment_size = max_attachment_size
-        self.fields[
-            "attachments"
-        ].help_text = (
-            f"Several files may be chosen; each up to {filesizeformat(max_attachment_size)}."
-        )
+        self.fields["attachments"].help_text = _(
+            "Several files may be chosen; each up to %(size)s."
+        ) % {"size": filesizeformat(max_attachment_size)}
         if can_assign:
             current = self.initial.get("assignee")
             self.fields["assignee"].queryset = assignable_staff(current)  # type: ignore[attr-defined]
@@ -279,9 +294,9 @@ class AnswerForm(VersionedForm):
         data = super().clean() or {}
         has_text = (data.get("answer") or "").strip() or (data.get("note") or "").strip()
         if not has_text and not self.reassignment_wanted() and not self.errors:
-            raise ValidationError("Write an answer or an internal note.")
+            raise ValidationError(_("Write an answer or an internal note."))
         if data.get("attachments") and not has_text:
-            self.add_error("attachments", "Attachments go with an answer or a note.")
+            self.add_error("attachments", _("Attachments go with an answer or a note."))
         return data
 
 
@@ -294,20 +309,25 @@ class DraftForm(PanelForm):
 
 
 class MakeTicketForm(PanelForm):
-    title = forms.CharField(max_length=255)
+    title = forms.CharField(max_length=255, label=_("Title"))
     requester_email = forms.EmailField(
-        label="Customer e-mail", help_text="Confirmation and answers go to this address."
+        label=_("Customer e-mail"), help_text=_("Confirmation and answers go to this address.")
     )
     account = forms.CharField(
         required=False,
-        help_text="Name or external id; left empty, the account of the contact with this e-mail.",
+        label=_("Account"),
+        help_text=_(
+            "Name or external id; left empty, the account of the contact with this e-mail."
+        ),
     )
-    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), empty_label=None)
-    priority = forms.IntegerField(min_value=1, max_value=99, help_text="1 to 99; higher first.")
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
-    attachments = MultipleFileField(label="Attachments")
+    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), empty_label=None, label=_("Queue"))
+    priority = forms.IntegerField(
+        min_value=1, max_value=99, label=_("Priority"), help_text=_("1 to 99; higher first.")
+    )
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label=_("Message"))
+    attachments = MultipleFileField(label=_("Attachments"))
     no_confirmation = forms.BooleanField(
-        required=False, label="Send no confirmation to the customer"
+        required=False, label=_("Send no confirmation to the customer")
     )
 
     def __init__(self, *args: Any, max_attachment_size: int, **kwargs: Any) -> None:
@@ -321,9 +341,9 @@ class MakeTicketForm(PanelForm):
         matches = accounts_named(text)
         if len(matches) != 1:
             raise ValidationError(
-                "No account has this name or external id."
+                _("No account has this name or external id.")
                 if not matches
-                else "Several accounts have this name; give the external id."
+                else _("Several accounts have this name; give the external id.")
             )
         return matches[0]
 
@@ -333,23 +353,29 @@ class MakeTicketForm(PanelForm):
 
 class ProfileForm(PanelForm):
     full_name = forms.CharField(
-        max_length=200, help_text='Shown in answers: "Assigned to: Full Name (description)".'
+        max_length=200,
+        label=_("Full name"),
+        help_text=_('Shown in answers: "Assigned to: Full Name (description)".'),
     )
     description = forms.CharField(
-        max_length=200, required=False, help_text="For example your position: senior engineer."
+        max_length=200,
+        required=False,
+        label=_("Description"),
+        help_text=_("For example your position: senior engineer."),
     )
-    email = forms.EmailField(label="E-mail", help_text="You also sign in with it.")
+    email = forms.EmailField(label=_("E-mail"), help_text=_("You also sign in with it."))
     current_password = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Needed to change the address you sign in with.",
+        help_text=_("Needed to change the address you sign in with."),
     )
     signature = forms.CharField(
         required=False,
+        label=_("Signature"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Added at the bottom of your answers.",
+        help_text=_("Added at the bottom of your answers."),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -359,28 +385,28 @@ class ProfileForm(PanelForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if email_taken(email, by_others_than=self.user):
-            raise ValidationError("Somebody else signs in with this address.")
+            raise ValidationError(_("Somebody else signs in with this address."))
         return email
 
 
 class QueueForm(PanelModelForm):
     addresses = forms.CharField(
         required=False,
-        label="E-mail addresses",
+        label=_("E-mail addresses"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Mail to these addresses lands in this queue; separate them with commas.",
+        help_text=_("Mail to these addresses lands in this queue; separate them with commas."),
     )
     escalation_minutes = forms.IntegerField(
         required=False,
         min_value=1,
-        label="Escalation interval (minutes)",
-        help_text="How long an unanswered ticket waits before each step.",
+        label=_("Escalation interval (minutes)"),
+        help_text=_("How long an unanswered ticket waits before each step."),
     )
     staff = forms.ModelMultipleChoiceField(
         queryset=staff_profiles(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Staff entitled to this queue",
+        label=_("Staff entitled to this queue"),
     )
 
     field_order = [
@@ -407,11 +433,12 @@ class QueueForm(PanelModelForm):
             "portal_name",
         ]
         labels = {
-            "new_ticket_response": "Auto-response to a new ticket",
-            "closed_ticket_response": "Auto-response when resolved or closed",
-            "escalation_step": "Escalation step",
-            "offered_in_portal": "Offered in the customer portal",
-            "portal_name": "Name in the portal",
+            "name": _("Name"),
+            "new_ticket_response": _("Auto-response to a new ticket"),
+            "closed_ticket_response": _("Auto-response when resolved or closed"),
+            "escalation_step": _("Escalation step"),
+            "offered_in_portal": _("Offered in the customer portal"),
+            "portal_name": _("Name in the portal"),
         }
         widgets = {
             "new_ticket_response": forms.Textarea(attrs={"rows": 4}),
@@ -420,8 +447,8 @@ class QueueForm(PanelModelForm):
 
     is_default = forms.BooleanField(
         required=False,
-        label="Default queue",
-        help_text="Mail for no particular queue lands here; every supervisor sees it.",
+        label=_("Default queue"),
+        help_text=_("Mail for no particular queue lands here; every supervisor sees it."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -444,32 +471,37 @@ class QueueForm(PanelModelForm):
         addresses = [address.lower() for address in parse_addresses(self.cleaned_data["addresses"])]
         used = addresses_taken(addresses, by_others_than=self.instance)
         if used:
-            raise ValidationError(f"Already used by another queue: {', '.join(used)}.")
+            raise ValidationError(
+                _("Already used by another queue: %(addresses)s.") % {"addresses": ", ".join(used)}
+            )
         return addresses
 
     def clean_is_default(self) -> bool:
         is_default = self.cleaned_data["is_default"]
         if self.instance.is_default and not is_default:
             raise ValidationError(
-                "There must be a default queue: make another queue the default instead."
+                _("There must be a default queue: make another queue the default instead.")
             )
         return is_default
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("escalation_step") and not data.get("escalation_minutes"):
-            self.add_error("escalation_minutes", "An escalation step needs an interval.")
+            self.add_error("escalation_minutes", _("An escalation step needs an interval."))
         return data
 
 
 class DeleteQueueForm(PanelForm):
     tickets = forms.ChoiceField(
-        choices=[("move", "Move its tickets to another queue"), ("delete", "Delete its tickets")],
+        choices=[
+            ("move", _("Move its tickets to another queue")),
+            ("delete", _("Delete its tickets")),
+        ],
         widget=forms.RadioSelect,
-        label="What happens to its tickets",
+        label=_("What happens to its tickets"),
     )
     target = forms.ModelChoiceField(
-        queryset=Queue.objects.none(), required=False, label="Move them to"
+        queryset=Queue.objects.none(), required=False, label=_("Move them to")
     )
 
     def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
@@ -479,7 +511,7 @@ class DeleteQueueForm(PanelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("tickets") == "move" and not data.get("target"):
-            self.add_error("target", "Choose the queue that receives the tickets.")
+            self.add_error("target", _("Choose the queue that receives the tickets."))
         return data
 
 
@@ -501,9 +533,11 @@ def check_logo(upload: Any) -> Any:
     name = str(upload.name or "")
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in LOGO_KINDS:
-        raise ValidationError("The logo must be a PNG, JPEG, WebP or SVG file.")
+        raise ValidationError(_("The logo must be a PNG, JPEG, WebP or SVG file."))
     if (upload.size or 0) > LOGO_MAX_BYTES:
-        raise ValidationError(f"The logo may be at most {filesizeformat(LOGO_MAX_BYTES)}.")
+        raise ValidationError(
+            _("The logo may be at most %(size)s.") % {"size": filesizeformat(LOGO_MAX_BYTES)}
+        )
     canonical, magic = LOGO_KINDS[suffix]
     upload.seek(0)
     head = upload.read(2048)
@@ -515,13 +549,15 @@ def check_logo(upload: Any) -> Any:
     else:
         fits = head.startswith(magic)
     if not fits:
-        raise ValidationError(f"The content of this file is not {LOGO_NAMES[canonical]}.")
+        raise ValidationError(
+            _("The content of this file is not %(kind)s.") % {"kind": LOGO_NAMES[canonical]}
+        )
     upload.name = "logo" + canonical
     return upload
 
 
 class SettingsForm(PanelModelForm):
-    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     class Meta:
         model = HelpdeskSettings
@@ -543,33 +579,38 @@ class SettingsForm(PanelModelForm):
             "two_factor_admins",
         ]
         labels = {
-            "support_address": "Main support address",
-            "latest_tickets_count": "Latest tickets shown on a ticket page",
-            "auto_close_days": "Auto-close after (days)",
-            "priority_low": "Portal priority “low”",
-            "priority_normal": "Portal priority “normal”",
-            "priority_high": "Portal priority “high”",
-            "max_attachment_size": "Largest attachment (bytes)",
-            "company_name": "Company name in the portal",
-            "portal_logo": "Portal logo",
-            "portal_registration": "People may register for the portal",
-            "portal_join_by_domain": "Registered addresses join accounts by domain",
-            "answered_stays_open_days": "Days a resolved ticket stays under “answered”",
-            "two_factor_agents": "Agents must sign in with two factors",
-            "two_factor_supervisors": "Supervisors must sign in with two factors",
-            "two_factor_admins": "Administrators must sign in with two factors",
+            "support_address": _("Main support address"),
+            "latest_tickets_count": _("Latest tickets shown on a ticket page"),
+            "auto_close_days": _("Auto-close after (days)"),
+            "priority_low": _("Portal priority “low”"),
+            "priority_normal": _("Portal priority “normal”"),
+            "priority_high": _("Portal priority “high”"),
+            "max_attachment_size": _("Largest attachment (bytes)"),
+            "company_name": _("Company name in the portal"),
+            "portal_logo": _("Portal logo"),
+            "portal_registration": _("People may register for the portal"),
+            "portal_join_by_domain": _("Registered addresses join accounts by domain"),
+            "answered_stays_open_days": _("Days a resolved ticket stays under “answered”"),
+            "two_factor_agents": _("Agents must sign in with two factors"),
+            "two_factor_supervisors": _("Supervisors must sign in with two factors"),
+            "two_factor_admins": _("Administrators must sign in with two factors"),
         }
         help_texts = {
-            "portal_logo": f"PNG, JPEG, WebP or SVG, at most {LOGO_MAX_BYTES // 1024} KB; "
-            "shown small at the top of every portal page.",
-            "portal_registration": "With a password of their choice, after verifying their "
-            "address by a link in a mail. Off: only contacts you invite, and links in mail.",
-            "portal_join_by_domain": "A verified address that is an account's contact, or of a "
-            "domain listed on exactly one account, joins that account and sees all its tickets.",
-            "answered_stays_open_days": "In the customer's list of open tickets, after which "
-            "it moves to the closed ones.",
-            "two_factor_admins": "Password and the code of an authenticator app. Those "
-            "without one set it up at their next step in the panel.",
+            "portal_registration": _(
+                "With a password of their choice, after verifying their address by a link in "
+                "a mail. Off: only contacts you invite, and links in mail."
+            ),
+            "portal_join_by_domain": _(
+                "A verified address that is an account's contact, or of a domain listed on "
+                "exactly one account, joins that account and sees all its tickets."
+            ),
+            "answered_stays_open_days": _(
+                "In the customer's list of open tickets, after which it moves to the closed ones."
+            ),
+            "two_factor_admins": _(
+                "Password and the code of an authenticator app. Those without one set it up "
+                "at their next step in the panel."
+            ),
         }
         widgets = {
             "portal_logo": forms.FileInput(
@@ -578,6 +619,14 @@ class SettingsForm(PanelModelForm):
         }
 
     field_order = [*Meta.fields[: Meta.fields.index("portal_logo") + 1], "remove_logo"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted here, not in Meta: a lazy text is put together when it is shown.
+        self.fields["portal_logo"].help_text = _(
+            "PNG, JPEG, WebP or SVG, at most %(size)s KB; shown small at the top of every "
+            "portal page."
+        ) % {"size": LOGO_MAX_BYTES // 1024}
 
     def clean_portal_logo(self) -> Any:
         logo = self.cleaned_data.get("portal_logo")
@@ -589,13 +638,13 @@ class SettingsForm(PanelModelForm):
     def clean_answered_stays_open_days(self) -> int:
         days = self.cleaned_data["answered_stays_open_days"]
         if days > 365:
-            raise ValidationError("At most 365 days.")
+            raise ValidationError(_("At most 365 days."))
         return days
 
     def clean_company_name(self) -> str:
         name = self.cleaned_data["company_name"].strip()
         if not name:
-            raise ValidationError("The portal shows this name at the top of every page.")
+            raise ValidationError(_("The portal shows this name at the top of every page."))
         return name
 
     def save(self, commit: bool = True) -> HelpdeskSettings:
@@ -606,13 +655,13 @@ class SettingsForm(PanelModelForm):
     def clean_latest_tickets_count(self) -> int:
         count = self.cleaned_data["latest_tickets_count"]
         if count > 100:
-            raise ValidationError("Show at most 100 latest tickets.")
+            raise ValidationError(_("Show at most 100 latest tickets."))
         return count
 
     def clean_auto_close_days(self) -> int:
         days = self.cleaned_data["auto_close_days"]
         if days < -1:
-            raise ValidationError("Use -1 (never), 0 (when answered) or a number of days.")
+            raise ValidationError(_("Use -1 (never), 0 (when answered) or a number of days."))
         return days
 
     def clean(self) -> dict[str, Any]:
@@ -620,15 +669,15 @@ class SettingsForm(PanelModelForm):
         for name in ("priority_low", "priority_normal", "priority_high"):
             value = data.get(name)
             if value is not None and not 1 <= value <= 99:
-                self.add_error(name, "Priority is a number from 1 to 99.")
+                self.add_error(name, _("Priority is a number from 1 to 99."))
         return data
 
 
 class ConfirmAppForm(PanelForm):
     code = forms.CharField(
-        label="Code from the app",
+        label=_("Code from the app"),
         max_length=12,
-        help_text="The six digits your authenticator app shows for Frontdesk now.",
+        help_text=_("The six digits your authenticator app shows for Frontdesk now."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
@@ -637,7 +686,7 @@ class ConfirmAppForm(PanelForm):
 
 class CurrentPasswordForm(PanelForm):
     password = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -645,11 +694,11 @@ class CurrentPasswordForm(PanelForm):
 
 class AuditFilterForm(PanelForm):
     code = forms.ChoiceField(
-        label="What", required=False, choices=[("", "Everything"), *AuditCode.choices]
+        label=_("What"), required=False, choices=[("", _("Everything")), *AuditCode.choices]
     )
     person = forms.CharField(
-        label="Person",
+        label=_("Person"),
         required=False,
         max_length=254,
-        help_text="An e-mail address, or part of one: who acted or whom it is about.",
+        help_text=_("An e-mail address, or part of one: who acted or whom it is about."),
     )

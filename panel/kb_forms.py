@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kb import queries
 from kb.models import ArticleStatus, Category, Visibility
@@ -17,22 +18,29 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class ArticleForm(PanelForm):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     category = CategoryChoiceField(
-        queryset=Category.objects.none(), required=False, empty_label="No category"
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("No category"),
+        label=_("Category"),
     )
     visibility = forms.ChoiceField(
         choices=Visibility.choices,
         widget=forms.RadioSelect,
         initial=Visibility.PUBLIC,
-        help_text="Internal articles are never shown in the portal, nor linked in answers.",
+        label=_("Visibility"),
+        help_text=_("Internal articles are never shown in the portal, nor linked in answers."),
     )
     body = forms.CharField(
         required=False,
         strip=False,
+        label=_("Body"),
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true", "class": "markdown"}),
-        help_text="Markdown: **bold**, *italic*, # headings, - lists, [text](https://…), "
-        "`code`. HTML is shown as text; links go to http, https and mailto only.",
+        help_text=_(
+            "Markdown: **bold**, *italic*, # headings, - lists, [text](https://…), "
+            "`code`. HTML is shown as text; links go to http, https and mailto only."
+        ),
     )
     # The version the form was made from; an older one than the article's is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -43,28 +51,42 @@ class ArticleForm(PanelForm):
 
 
 class CategoryForm(PanelForm):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=100, label=_("Name"))
     slug = forms.CharField(
         max_length=80,
         required=False,
-        label="Address",
-        help_text="The last part of the category's public address; empty: made from the name.",
+        label=_("Address"),
+        help_text=_("The last part of the category's public address; empty: made from the name."),
     )
-    order = forms.IntegerField(min_value=0, initial=0, help_text="Smaller numbers come first.")
-    description = forms.CharField(max_length=300, required=False)
+    order = forms.IntegerField(
+        min_value=0, initial=0, label=_("Order"), help_text=_("Smaller numbers come first.")
+    )
+    description = forms.CharField(max_length=300, required=False, label=_("Description"))
 
 
 class ArticleFilterForm(forms.Form):
     """The list's search and filters (GET); an unknown value filters nothing."""
 
-    q = forms.CharField(required=False, label="Search articles")
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ArticleStatus.choices])
+    q = forms.CharField(required=False, label=_("Search articles"))
+    status = forms.ChoiceField(
+        required=False,
+        label=_("Status"),
+        choices=[("", _("Any status")), *ArticleStatus.choices],
+    )
     visibility = forms.ChoiceField(
         required=False,
-        choices=[("", "Public and internal"), *[(v, v.capitalize()) for v in Visibility.values]],
+        label=_("Visibility"),
+        choices=[
+            ("", _("Public and internal")),
+            (Visibility.PUBLIC, _("Public")),
+            (Visibility.INTERNAL, _("Internal")),
+        ],
     )
     category = CategoryChoiceField(
-        queryset=Category.objects.none(), required=False, empty_label="Every category"
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Every category"),
+        label=_("Category"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from panel.auth import is_supervising
@@ -20,21 +21,21 @@ from tickets.models import Ticket
 PAGE_SIZE = 25
 
 COLUMN_LABELS = {
-    "title": "Title",
-    "priority": "Priority",
-    "created": "Created",
-    "modified": "Last modified",
-    "type": "Type",
-    "status": "Status",
+    "title": gettext_lazy("Title"),
+    "priority": gettext_lazy("Priority"),
+    "created": gettext_lazy("Created"),
+    "modified": gettext_lazy("Last modified"),
+    "type": gettext_lazy("Type"),
+    "status": gettext_lazy("Status"),
 }
 # Numbers and times are most useful newest/highest first on the first click.
 DESCENDING_FIRST = {"priority", "created", "modified"}
 
 PERIODS = {
-    "month": "Received this month",
-    "week": "Received this week",
-    "yesterday": "Received yesterday",
-    "today": "Received today",
+    "month": gettext_lazy("Received this month"),
+    "week": gettext_lazy("Received this week"),
+    "yesterday": gettext_lazy("Received yesterday"),
+    "today": gettext_lazy("Received today"),
 }
 
 
@@ -45,7 +46,7 @@ class TicketList:
     url: str
     tickets: QuerySet[Ticket]
     default_sort: str
-    empty: str = "No tickets."
+    empty: str
 
 
 @dataclass
@@ -90,7 +91,7 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
         else:
             direction = ""
             toggled = f"-{key}" if key in DESCENDING_FIRST else key
-        columns.append(Column(key, label, _url(request, base, sort=toggled), direction))
+        columns.append(Column(key, str(label), _url(request, base, sort=toggled), direction))
     table = Table(
         source=ticket_list,
         page=page,
@@ -108,40 +109,42 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
 def mine_list(user: User) -> TicketList:
     return TicketList(
         key="mine",
-        title="My highest-priority assigned tickets",
+        title=gettext("My highest-priority assigned tickets"),
         url=reverse("panel:mine"),
         tickets=queries.mine(user),
         default_sort="-priority",
-        empty="Nothing is assigned to you.",
+        empty=gettext("Nothing is assigned to you."),
     )
 
 
 def unassigned_list(user: User) -> TicketList:
     return TicketList(
         key="unassigned",
-        title="Newest unassigned tickets",
+        title=gettext("Newest unassigned tickets"),
         url=reverse("panel:unassigned"),
         tickets=queries.unassigned(user),
         default_sort="-created",
-        empty="No unassigned tickets.",
+        empty=gettext("No unassigned tickets."),
     )
 
 
 def received_list(user: User, period: str) -> TicketList:
     return TicketList(
         key=f"received-{period}",
-        title=PERIODS[period],
+        title=str(PERIODS[period]),
         url=reverse("panel:received", args=[period]),
         tickets=queries.received(user, period),
         default_sort="-created",
+        empty=gettext("No tickets."),
     )
 
 
 def search_list(user: User, query: str) -> TicketList:
     if queries.is_email(query):
-        title, tickets = f"Tickets from {query}", queries.by_requester(user, query)
+        title = gettext("Tickets from %(address)s") % {"address": query}
+        tickets = queries.by_requester(user, query)
     else:
-        title = f"Tickets whose title contains “{query}”"
+        title = gettext("Tickets whose title contains “%(words)s”") % {"words": query}
         tickets = queries.by_title_words(user, query)
     return TicketList(
         key="search",
@@ -149,7 +152,7 @@ def search_list(user: User, query: str) -> TicketList:
         url=reverse("panel:search"),
         tickets=tickets,
         default_sort="-created",
-        empty="No ticket matches.",
+        empty=gettext("No ticket matches."),
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from kb.suggestions import title_field_attrs
 from panel.forms import MultipleFileField, check_sizes, without_control_characters
@@ -17,14 +19,14 @@ from tickets.models import HelpdeskSettings, Queue
 MAX_FILES = 10
 
 PRIORITIES = [
-    ("low", "Low"),
-    ("normal", "Normal"),
-    ("high", "High"),
+    ("low", gettext_lazy("Low")),
+    ("normal", gettext_lazy("Normal")),
+    ("high", gettext_lazy("High")),
 ]
 PRIORITY_HINTS = {
-    "low": "A question, no hurry",
-    "normal": "Something does not work as it should",
-    "high": "Your service is down or you lose business",
+    "low": gettext_lazy("A question, no hurry"),
+    "normal": gettext_lazy("Something does not work as it should"),
+    "high": gettext_lazy("Your service is down or you lose business"),
 }
 
 
@@ -36,20 +38,38 @@ class PortalForm(forms.Form):
         without_control_characters(self)
         self.max_attachment_size = max_attachment_size
         field = self.fields["attachments"]
-        field.help_text = (
-            f"Up to {MAX_FILES} files, each up to {filesizeformat(max_attachment_size)}."
-        )
-        # portal.js checks these as files are chosen, so nothing is posted to be refused.
+        field.help_text = ngettext(
+            "Up to %(count)d file, each up to %(size)s.",
+            "Up to %(count)d files, each up to %(size)s.",
+            MAX_FILES,
+        ) % {"count": MAX_FILES, "size": filesizeformat(max_attachment_size)}
+        # portal.js checks these as files are chosen, so nothing is posted to be refused;
+        # it says why in the page's language with these ({count}, {name}... it fills in).
         field.widget.attrs.update(
-            {"data-max-files": str(MAX_FILES), "data-max-size": str(max_attachment_size)}
+            {
+                "data-max-files": str(MAX_FILES),
+                "data-max-size": str(max_attachment_size),
+                # Translators: said in the browser; keep the words in braces as they are.
+                "data-too-many": _("You chose {count} files; a message takes at most {most}."),
+                # Translators: said in the browser; keep the words in braces as they are.
+                "data-too-large": _("{name} is {size}; the largest file accepted is {largest}."),
+                # Translators: the units of file sizes in the browser, separated by "|".
+                "data-units": _("bytes|KB|MB"),
+            }
         )
 
     def clean_attachments(self) -> list[IncomingFile]:
         files: list[IncomingFile] = self.cleaned_data["attachments"]
         if len(files) > MAX_FILES:
             raise ValidationError(
-                f"You chose {len(files)} files; a message takes at most {MAX_FILES}. "
-                "Put several files into one zip archive, or send the rest in a reply."
+                ngettext(
+                    "You chose %(count)d file; a message takes at most %(most)d. "
+                    "Put several files into one zip archive, or send the rest in a reply.",
+                    "You chose %(count)d files; a message takes at most %(most)d. "
+                    "Put several files into one zip archive, or send the rest in a reply.",
+                    len(files),
+                )
+                % {"count": len(files), "most": MAX_FILES}
             )
         return check_sizes(files, self.max_attachment_size)
 
@@ -61,23 +81,28 @@ class QueueChoiceField(forms.ModelChoiceField):
 
 class NewTicketForm(PortalForm):
     title = forms.CharField(
-        label="Subject",
+        label=gettext_lazy("Subject"),
         max_length=255,
-        help_text="A short summary, e.g. “Mail from my phone is not sent”.",
+        help_text=gettext_lazy("A short summary, e.g. “Mail from my phone is not sent”."),
         # kb/suggestions.py: matching articles appear under it as it is typed (S37).
         widget=forms.TextInput(attrs={"spellcheck": "true", **title_field_attrs()}),
     )
-    queue = QueueChoiceField(label="Topic", queryset=Queue.objects.none())
+    queue = QueueChoiceField(label=gettext_lazy("Topic"), queryset=Queue.objects.none())
     priority = forms.ChoiceField(
-        label="Priority", choices=PRIORITIES, initial="normal", widget=forms.RadioSelect
+        label=gettext_lazy("Priority"),
+        choices=PRIORITIES,
+        initial="normal",
+        widget=forms.RadioSelect,
     )
     message = forms.CharField(
-        label="How can we help?",
-        help_text="What happened, what you expected, and what you tried. "
-        "Error messages and the address of the page help us most.",
+        label=gettext_lazy("How can we help?"),
+        help_text=gettext_lazy(
+            "What happened, what you expected, and what you tried. "
+            "Error messages and the address of the page help us most."
+        ),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}),
     )
-    attachments = MultipleFileField(label="Attachments")
+    attachments = MultipleFileField(label=gettext_lazy("Attachments"))
 
     def __init__(self, *args: Any, queues: list[Queue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,12 +113,12 @@ class NewTicketForm(PortalForm):
         field = self.fields["queue"]
         # Checked against these on posting; rendered from the list, with no second query.
         field.queryset = Queue.objects.filter(pk__in=[queue.pk for queue in queues])  # type: ignore[attr-defined]
-        empty = [] if len(queues) == 1 else [("", "Choose a topic")]
+        empty = [] if len(queues) == 1 else [("", _("Choose a topic"))]
         field.choices = [*empty, *((queue.pk, queue.portal_name or queue.name) for queue in queues)]  # type: ignore[attr-defined]
 
     def priority_options(self) -> list[tuple[Any, str]]:
         """Each radio button of the priority with a word on when to choose it."""
-        return [(choice, PRIORITY_HINTS[choice.data["value"]]) for choice in self["priority"]]
+        return [(choice, str(PRIORITY_HINTS[choice.data["value"]])) for choice in self["priority"]]
 
     def priority_number(self, desk: HelpdeskSettings) -> int:
         """The chosen word as the number the settings map it to (S6)."""
@@ -107,7 +132,7 @@ class NewTicketForm(PortalForm):
 
 class ReplyForm(PortalForm):
     message = forms.CharField(
-        label="Your reply",
+        label=gettext_lazy("Your reply"),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
     )
-    attachments = MultipleFileField(label="Attachments")
+    attachments = MultipleFileField(label=gettext_lazy("Attachments"))

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import throttle
 from accounts.models import User
@@ -36,8 +38,8 @@ def client_limit() -> Limit:
 
 
 _REFUSALS = {
-    "portal-mail-mailbox": "We have sent several mails to this address lately.",
-    "portal-mail-client": "Too many requests from your network.",
+    "portal-mail-mailbox": gettext_lazy("We have sent several mails to this address lately."),
+    "portal-mail-client": gettext_lazy("Too many requests from your network."),
 }
 
 
@@ -51,7 +53,9 @@ def count_mail_request(request: HttpRequest, email: str) -> None:
         for each in taken:
             throttle.release(each)
         raise ValidationError(
-            f"{_REFUSALS[refusal.limit.name]} Try again {when(refusal.retry_after)}.",
+            # Translators: "Try again in 5 minutes." after why the request was refused.
+            _("%(refusal)s Try again %(when)s.")
+            % {"refusal": _REFUSALS[refusal.limit.name], "when": when(refusal.retry_after)},
             code="throttled",
         ) from None
     for each in taken:
@@ -81,7 +85,7 @@ class LowerCaseEmailField(forms.EmailField):
 
 def email_field() -> forms.EmailField:
     return LowerCaseEmailField(
-        label="E-mail address",
+        label=gettext_lazy("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
@@ -95,16 +99,18 @@ class ResetRequestForm(IdentityForm):
 
 class FreshLinkForm(IdentityForm):
     email = email_field()
-    email.help_text = "The address the link was sent to."
+    email.help_text = gettext_lazy("The address the link was sent to.")
 
 
 class RegistrationForm(IdentityForm):
     email = email_field()
     full_name = forms.CharField(
-        label="Your name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=gettext_lazy("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password = forms.CharField(
-        label="Password",
+        label=gettext_lazy("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -12,6 +12,8 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.auth import CustomerRequest
 from tickets import queries
@@ -22,19 +24,27 @@ SEARCH_LENGTH = 200
 
 #: The tabs, in the order shown: (state, tab label, what the empty tab says).
 TABS = (
-    (queries.WAITING, "Open", "No open tickets: nothing waits for support."),
-    (queries.ANSWERED, "Answered", "No answered tickets wait for you."),
-    (queries.CLOSED, "Closed", "No closed tickets yet."),
+    (
+        queries.WAITING,
+        pgettext_lazy("tab of tickets", "Open"),
+        _("No open tickets: nothing waits for support."),
+    ),
+    (
+        queries.ANSWERED,
+        pgettext_lazy("tab of tickets", "Answered"),
+        _("No answered tickets wait for you."),
+    ),
+    (queries.CLOSED, pgettext_lazy("tab of tickets", "Closed"), _("No closed tickets yet.")),
 )
 
 SORTS = (
-    ("-modified", "Recently updated"),
-    ("modified", "Least recently updated"),
-    ("-created", "Newest"),
-    ("created", "Oldest"),
-    ("title", "Title, A to Z"),
-    ("-title", "Title, Z to A"),
-    ("status", "Status"),
+    ("-modified", _("Recently updated")),
+    ("modified", _("Least recently updated")),
+    ("-created", _("Newest")),
+    ("created", _("Oldest")),
+    ("title", _("Title, A to Z")),
+    ("-title", _("Title, Z to A")),
+    ("status", _("Status")),
 )
 
 
@@ -74,7 +84,7 @@ def ticket_list(request: CustomerRequest) -> dict[str, Any]:
     )
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     tabs = [
-        Tab(key, label, counts[key], _url(request, show=key), key == state)
+        Tab(key, str(label), counts[key], _url(request, show=key), key == state)
         for key, label, _ in TABS
     ]
     elsewhere = [tab for tab in tabs if tab.count and not tab.current]

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.models import Contact
+from accounts.models import LANGUAGE_CHOICES, Contact
 from tickets.models import Ticket
 
 
@@ -61,10 +61,19 @@ class PortalRegistration(models.Model):
     secret_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    # The language of the page they registered on: the verification mail's, and
+    # the new user's saved choice.
+    language = models.CharField(max_length=10, blank=True, choices=LANGUAGE_CHOICES)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["expires_at"], name="registration_expires")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language="") | Q(language__in=[code for code, _ in LANGUAGE_CHOICES]),
+                name="portal_registration_language_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Registration of {self.email}"

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, preferences
 from accounts.models import Account, AuditCode, Contact, User
 from frontdesk.public_url import absolute
 from portal import mails, tokens
@@ -52,8 +52,9 @@ def is_open() -> bool:
     return HelpdeskSettings.load().portal_registration
 
 
-def start(*, email: str, full_name: str, password: str) -> PortalRegistration:
-    """Keep a registration until its address is verified; the worker mails the link."""
+def start(*, email: str, full_name: str, password: str, language: str = "") -> PortalRegistration:
+    """Keep a registration until its address is verified; the worker mails the link
+    (in ``language``, the page's, which the new user keeps)."""
     now = timezone.now()
     return PortalRegistration.objects.create(
         email=email.strip().lower(),
@@ -61,6 +62,7 @@ def start(*, email: str, full_name: str, password: str) -> PortalRegistration:
         password=make_password(password),
         created_at=now,
         expires_at=now + timedelta(seconds=max(settings.PASSWORD_RESET_TIMEOUT, 60)),
+        language=language if language in preferences.languages() else "",
     )
 
 
@@ -75,14 +77,17 @@ def mail_for(registration_id: int) -> None:
     if existing is not None:
         reset_link = link_for(existing) if may_reset(existing) else ""
         mails.send(
-            "already_registered", {"person": existing, "link": reset_link}, to=existing.email
+            "already_registered",
+            {"person": existing, "link": reset_link},
+            to=existing.email,
+            language=registration.language,
         )
         registration.delete()
         return
     token = tokens.new_token()
     link = absolute(reverse("portal:register_verify", kwargs={"token": token}))
     context = {"registration": registration, "link": link}
-    mails.send("verify_address", context, to=registration.email)
+    mails.send("verify_address", context, to=registration.email, language=registration.language)
     # Stored after the mail went: a retried task writes a new link, and this one is dead.
     registration.secret_hash = tokens.digest(token, tokens.REGISTRATION)
     registration.save(update_fields=["secret_hash"])
@@ -111,7 +116,9 @@ def complete(*, registration: PortalRegistration, client_address: str) -> User:
 
 
 def _register(registration: PortalRegistration, client_address: str) -> User:
-    user = User(email=registration.email, full_name=registration.full_name)
+    user = User(
+        email=registration.email, full_name=registration.full_name, language=registration.language
+    )
     user.password = registration.password
     try:
         with transaction.atomic():

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from portal.views import attachments, home, links, password, registration, tickets, viewing_as
+from portal.views import (
+    attachments,
+    home,
+    links,
+    password,
+    preferences,
+    registration,
+    tickets,
+    viewing_as,
+)
 
 app_name = "portal"
 
@@ -15,6 +24,9 @@ urlpatterns = [
     path("tickets/<int:number>/close/", tickets.close, name="close"),
     path("attachments/<int:pk>/", attachments.download, name="attachment"),
     path("view-as/end/", viewing_as.end, name="view_as_end"),
+    # Language and time zone: the switcher of every page, and My settings.
+    path("language/", preferences.choose_language, name="language"),
+    path("settings/", preferences.my_settings, name="settings"),
     # Identity: one-time links from mail, password reset, registration.
     path("link/<str:token>/", links.open_link, name="link"),
     path("link/<str:token>/fresh/", links.fresh_link, name="fresh_link"),

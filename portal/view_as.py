@@ -38,6 +38,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.customers import account_target, portal_user
@@ -212,10 +213,19 @@ def never_as_customer(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return view
 
 
-def description(view: Callable[..., HttpResponse], request: HttpRequest, kwargs: dict) -> str:
+def description(
+    view: Callable[..., HttpResponse], request: HttpRequest, kwargs: dict, *, shown: bool = False
+) -> str:
+    """What the view does, in English for the audit log and the ticket's history, or
+    ``shown`` to the staff member in the page's language (``writes`` takes the text
+    marked with ``gettext_noop``)."""
     what = getattr(view, DESCRIPTION, "")
+    if not what:
+        return (_("Send this form to {path}") if shown else "Send this form to {path}").format(
+            path=request.path
+        )
     try:
-        return what.format(**kwargs) if what else f"Send this form to {request.path}"
+        return (_(what) if shown else what).format(**kwargs)
     except (KeyError, IndexError, ValueError):
         return what
 
@@ -229,15 +239,15 @@ def guarded_write(
 ) -> HttpResponse:
     """A portal POST of staff viewing as a customer: asked to confirm first; once
     confirmed, done as the customer and recorded under the staff member's name."""
-    what = description(view, request, kwargs)
+    what, said = description(view, request, kwargs), description(view, request, kwargs, shown=True)
     if getattr(view, NEVER, False):
-        return _page(request, current, what, status=403, never=True)
+        return _page(request, current, said, status=403, never=True)
     shown = request.session.pop(CONFIRMATION_KEY, None)
     posted = request.POST.get(CONFIRMATION_FIELD, "")
     if not (shown and posted and constant_time_compare(shown, posted)):
-        return _page(request, current, what)
+        return _page(request, current, said)
     if request.POST.get(CONFIRMED_FIELD) != "yes":
-        return _page(request, current, what, unticked=True)
+        return _page(request, current, said, unticked=True)
     try:
         # One transaction: the customer's change, the audit entry and the history
         # lines commit together, or none of them does.
@@ -246,7 +256,7 @@ def guarded_write(
             if response.status_code < 400:
                 _record(request, current, what, _tickets_touched(kwargs, response))
     except PermissionDenied:
-        return _page(request, current, what, status=403, out_of_sight=True)
+        return _page(request, current, said, status=403, out_of_sight=True)
     return response
 
 

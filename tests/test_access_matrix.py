@@ -144,6 +144,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "portal:attachment": frozenset({"customer_a"}),
     # Only for staff while they view the portal as a customer, which nobody here does.
     "portal:view_as_end": frozenset(),
+    # The language switcher of every page (a cookie; for somebody signed in, saved too).
+    "portal:language": EVERYBODY,
+    # My settings: a customer's language and time zone.
+    "portal:settings": CUSTOMERS,
     # The logo of the settings is public: it shows on the sign-in and public pages.
     "portal:logo": EVERYBODY,
     # A one-time link is for whoever holds it (a link of customer A's ticket here);

@@ -2,7 +2,9 @@
 
 Events that name a person, queue or account keep the row's id besides the
 words of the time (``old_ref``/``new_ref``); the history shows the row's
-current name, and the words of the time when the row is gone.
+current name, and the words of the time when the row is gone. Each label is a
+whole sentence with the actor in it, so a translation may put the words in its
+own order; the stored values (``old``, ``new``) are data and stay as they were.
 """
 
 from __future__ import annotations
@@ -11,34 +13,41 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.apps import apps
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.actors import label_of
 from tickets.models import REFERENCING_CODES, Event, Status
 
 LABELS = {
-    "created": "opened the ticket",
-    "customer_message": "added a customer message",
-    "answer": "answered",
-    "note": "added an internal note",
-    "status": "changed the status",
-    "priority": "changed the priority",
-    "assignee": "changed the assignee",
-    "sticky": "changed sticky",
-    "title": "changed the title",
-    "requester_email": "changed the requester e-mail",
-    "account": "changed the account",
-    "cc": "changed the CC addresses",
-    "queue": "moved the ticket to another queue",
-    "escalation": "escalated the priority",
-    "bounce": "received a bounce of a mail",
-    "auto_reply": "received an automatic reply",
-    "staff_mail": "received a mail from staff",
-    "auto_mail_capped": "held back an automatic mail (too many to this address)",
-    "mail_from_ticket": "opened this ticket for a reply to another ticket from a sender not on it",
-    "mail_to_new_ticket": "put a reply from a sender not on this ticket into a new ticket",
-    "cc_left_out": "left out CC addresses of the mail",
-    "viewed_as_customer": "viewed the ticket in the portal as the customer",
-    "customer_closed": "closed the ticket on the customer's side too",
+    "created": gettext_lazy("%(actor)s opened the ticket"),
+    "customer_message": gettext_lazy("%(actor)s added a customer message"),
+    "answer": gettext_lazy("%(actor)s answered"),
+    "note": gettext_lazy("%(actor)s added an internal note"),
+    "status": gettext_lazy("%(actor)s changed the status"),
+    "priority": gettext_lazy("%(actor)s changed the priority"),
+    "assignee": gettext_lazy("%(actor)s changed the assignee"),
+    "sticky": gettext_lazy("%(actor)s changed sticky"),
+    "title": gettext_lazy("%(actor)s changed the title"),
+    "requester_email": gettext_lazy("%(actor)s changed the requester e-mail"),
+    "account": gettext_lazy("%(actor)s changed the account"),
+    "cc": gettext_lazy("%(actor)s changed the CC addresses"),
+    "queue": gettext_lazy("%(actor)s moved the ticket to another queue"),
+    "escalation": gettext_lazy("%(actor)s escalated the priority"),
+    "bounce": gettext_lazy("%(actor)s received a bounce of a mail"),
+    "auto_reply": gettext_lazy("%(actor)s received an automatic reply"),
+    "staff_mail": gettext_lazy("%(actor)s received a mail from staff"),
+    "auto_mail_capped": gettext_lazy(
+        "%(actor)s held back an automatic mail (too many to this address)"
+    ),
+    "mail_from_ticket": gettext_lazy(
+        "%(actor)s opened this ticket for a reply to another ticket from a sender not on it"
+    ),
+    "mail_to_new_ticket": gettext_lazy(
+        "%(actor)s put a reply from a sender not on this ticket into a new ticket"
+    ),
+    "cc_left_out": gettext_lazy("%(actor)s left out CC addresses of the mail"),
+    "viewed_as_customer": gettext_lazy("%(actor)s viewed the ticket in the portal as the customer"),
+    "customer_closed": gettext_lazy("%(actor)s closed the ticket on the customer's side too"),
 }
 
 #: Codes that name one thing (the queue a ticket opened in, a mail's sender), not a change.
@@ -64,7 +73,7 @@ def actor_name(event: Event) -> str:
     if event.system:
         return label_of(event.system)
     if event.actor is None:
-        return "A deleted user"
+        return gettext("A deleted user")
     return event.actor.get_full_name()
 
 
@@ -87,9 +96,16 @@ def describe(event: Event, names: Names | None = None) -> str:
     """One sentence, e.g. "Ann Lee changed the priority: 50 → 70"."""
     if event.code == "viewed_as_customer" and event.old:
         # Staff viewing as a customer confirmed an action in the portal as them.
-        return f"{actor_name(event)} acted in the portal as the customer {event.old}: {event.new}"
-    label = LABELS.get(event.code, event.code)
-    sentence = f"{actor_name(event)} {label}"
+        return gettext("%(actor)s acted in the portal as the customer %(customer)s: %(action)s") % {
+            "actor": actor_name(event),
+            "customer": event.old,
+            "action": event.new,
+        }
+    label = LABELS.get(event.code)
+    if label is None:
+        sentence = f"{actor_name(event)} {event.code}"
+    else:
+        sentence = label % {"actor": actor_name(event)}
     old, new = event.old, event.new
     if event.code == "status":
         # Status events keep the stable value; the label may be reworded.
@@ -99,9 +115,13 @@ def describe(event: Event, names: Names | None = None) -> str:
         old = current.get(event.old_ref, old) if event.old_ref is not None else old
         new = current.get(event.new_ref, new) if event.new_ref is not None else new
     if event.code in ONE_VALUE_CODES and new and not old:
-        sentence += f": {new}"
+        sentence = gettext("%(sentence)s: %(value)s") % {"sentence": sentence, "value": new}
     elif old or new:
-        sentence += f": {old or '—'} → {new or '—'}"
+        sentence = gettext("%(sentence)s: %(old)s → %(new)s") % {
+            "sentence": sentence,
+            "old": old or "—",
+            "new": new or "—",
+        }
     return sentence
 
 
@@ -112,4 +132,4 @@ def describe_all(events: Sequence[Event]) -> list[str]:
 
 
 def _status_label(value: str) -> str:
-    return Status(value).label if value in Status.values else value
+    return str(Status(value).label) if value in Status.values else value

@@ -8,17 +8,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, StaffProfile
 
 
 class Status(models.TextChoices):
-    NEW = "new", "New"
-    OPEN = "open", "Open"
-    ON_HOLD = "on_hold", "On hold"
-    RESOLVED = "resolved", "Resolved"
-    REOPENED = "reopened", "Reopened"
-    CLOSED = "closed", "Closed"
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    ON_HOLD = "on_hold", _("On hold")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
 
 
 #: Statuses that keep a ticket in the working lists (S4).
@@ -29,39 +30,42 @@ ESCALATING_STATUSES = (Status.NEW, Status.OPEN, Status.REOPENED)
 
 
 class TicketType(models.TextChoices):
-    EMAIL = "email", "E-mail"
-    PORTAL = "portal", "Customer portal"
-    STAFF = "staff", "Created by staff"
-    API = "api", "API"
-    SYSTEM = "system", "System"
+    EMAIL = "email", _("E-mail")
+    PORTAL = "portal", _("Customer portal")
+    STAFF = "staff", _("Created by staff")
+    API = "api", _("API")
+    SYSTEM = "system", _("System")
 
 
 class Queue(models.Model):
     name = models.CharField(max_length=100, unique=True)
     new_ticket_response = models.TextField(
-        blank=True, help_text="Sent to the customer when a ticket arrives; empty sends nothing."
+        blank=True, help_text=_("Sent to the customer when a ticket arrives; empty sends nothing.")
     )
     closed_ticket_response = models.TextField(
-        blank=True, help_text="Sent when a ticket is resolved or closed; empty sends nothing."
+        blank=True, help_text=_("Sent when a ticket is resolved or closed; empty sends nothing.")
     )
     escalation_step = models.PositiveSmallIntegerField(
-        default=0, help_text="Priority added to an unanswered ticket each interval; 0 is off."
+        default=0, help_text=_("Priority added to an unanswered ticket each interval; 0 is off.")
     )
     escalation_interval = models.DurationField(
-        null=True, blank=True, help_text="How long an unanswered ticket waits before each step."
+        null=True, blank=True, help_text=_("How long an unanswered ticket waits before each step.")
     )
     is_default = models.BooleanField(default=False)
     # The customer portal offers the queues an admin marks, under a name for customers.
     offered_in_portal = models.BooleanField(
-        default=False, help_text="Customers may choose it for a new ticket in the portal."
+        default=False, help_text=_("Customers may choose it for a new ticket in the portal.")
     )
     portal_name = models.CharField(
         max_length=100,
         blank=True,
-        help_text="What customers see, e.g. “Questions about an invoice”; empty: the name.",
+        help_text=_("What customers see, e.g. “Questions about an invoice”; empty: the name."),
     )
     staff = models.ManyToManyField(
-        StaffProfile, blank=True, related_name="queues", help_text="Staff entitled to this queue."
+        StaffProfile,
+        blank=True,
+        related_name="queues",
+        help_text=_("Staff entitled to this queue."),
     )
 
     class Meta:
@@ -201,11 +205,11 @@ PUBLIC_KINDS = (MessageKind.CUSTOMER, MessageKind.ANSWER, MessageKind.SYSTEM)
 
 
 class MessageSource(models.TextChoices):
-    WEB = "web", "Web"
-    PORTAL = "portal", "Customer portal"
-    EMAIL = "email", "E-mail"
-    API = "api", "API"
-    SYSTEM = "system", "System"
+    WEB = "web", _("Web")
+    PORTAL = "portal", _("Customer portal")
+    EMAIL = "email", _("E-mail")
+    API = "api", _("API")
+    SYSTEM = "system", _("System")
 
 
 class Message(models.Model):
@@ -361,36 +365,38 @@ class HelpdeskSettings(models.Model):
 
     support_address = models.EmailField(default="support@localhost")
     latest_tickets_count = models.PositiveSmallIntegerField(
-        default=10, help_text="How many of the requester's latest tickets the ticket page lists."
+        default=10, help_text=_("How many of the requester's latest tickets the ticket page lists.")
     )
     auto_close_days = models.IntegerField(
         default=0,
-        help_text="0 closes a ticket when answered, N closes it N days after an answer "
-        "the customer did not follow up, -1 never closes automatically.",
+        help_text=_(
+            "0 closes a ticket when answered, N closes it N days after an answer "
+            "the customer did not follow up, -1 never closes automatically."
+        ),
     )
     priority_low = models.PositiveSmallIntegerField(default=25)
     priority_normal = models.PositiveSmallIntegerField(default=50)
     priority_high = models.PositiveSmallIntegerField(default=75)
     max_attachment_size = models.PositiveIntegerField(
-        default=25 * 1024 * 1024, help_text="Largest attachment accepted, in bytes."
+        default=25 * 1024 * 1024, help_text=_("Largest attachment accepted, in bytes.")
     )
     # The customer portal (portal/).
     company_name = models.CharField(
-        max_length=100, default="Support", help_text="Shown at the top of the customer portal."
+        max_length=100, default="Support", help_text=_("Shown at the top of the customer portal.")
     )
     portal_logo = models.FileField(
-        upload_to="portal/", blank=True, help_text="A small logo for the portal (PNG or SVG)."
+        upload_to="portal/", blank=True, help_text=_("A small logo for the portal (PNG or SVG).")
     )
     portal_registration = models.BooleanField(
-        default=False, help_text="People may register for the portal with a verified address."
+        default=False, help_text=_("People may register for the portal with a verified address.")
     )
     portal_join_by_domain = models.BooleanField(
         default=False,
-        help_text="A registered address of an account's domain joins that account.",
+        help_text=_("A registered address of an account's domain joins that account."),
     )
     answered_stays_open_days = models.PositiveSmallIntegerField(
         default=7,
-        help_text="Days a resolved ticket stays in the customer's open list as answered.",
+        help_text=_("Days a resolved ticket stays in the customer's open list as answered."),
     )
     # Which roles must sign in with a second factor (accounts/two_factor.py).
     two_factor_agents = models.BooleanField(default=False)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import gettext
 
 from frontdesk import jobs, text
 from mail import limits, loop
@@ -26,7 +27,7 @@ def visible_controls(value: object) -> str:
 def author_name(message: Message) -> str:
     if message.author is not None:
         return message.author.get_full_name()
-    return message.author_email or "The system"
+    return message.author_email or gettext("The system")
 
 
 @register.inclusion_tag("panel/_mailbox_alert.html")

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import audit, customers
@@ -65,7 +66,7 @@ def _edit_account(request: StaffRequest, account: Account) -> HttpResponse:
             changes=audit.changes(form),
             client_address=audit.address_of(request),
         )
-        messages.success(request, f"Account {saved.name} saved.")
+        messages.success(request, _("Account %(name)s saved.") % {"name": saved.name})
         return redirect("panel:customer", pk=saved.pk)
     context = {"form": form, "account": account}
     return render(request, "panel/customer_form.html", context, status=422)
@@ -98,7 +99,7 @@ def _edit_contact(request: StaffRequest, contact: Contact) -> HttpResponse:
             # Keyed by the form's own fields (the address), or for the whole form.
             form.add_error(None, refusal)
         else:
-            messages.success(request, f"Contact {saved.email} saved.")
+            messages.success(request, _("Contact %(email)s saved.") % {"email": saved.email})
             return redirect("panel:customer", pk=saved.account_id)
     return render(request, "panel/contact_form.html", context, status=422)
 
@@ -134,5 +135,7 @@ def contact_invite(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, f"Invitation to the portal sent to {contact.email}.")
+        messages.success(
+            request, _("Invitation to the portal sent to %(email)s.") % {"email": contact.email}
+        )
     return redirect("panel:customer", pk=contact.account_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from panel.auth import StaffRequest, supervisor_required
 from panel.forms import VersionedForm
@@ -31,5 +32,5 @@ def delete_ticket(request: StaffRequest, number: int) -> HttpResponse:
         return render(
             request, "panel/delete.html", {"ticket": ticket, "conflict": conflict}, status=409
         )
-    messages.success(request, f"Ticket #{number} was deleted permanently.")
+    messages.success(request, _("Ticket #%(number)s was deleted permanently.") % {"number": number})
     return redirect("panel:home")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from panel import drafts
@@ -41,7 +42,7 @@ def discard(request: StaffRequest, number: int) -> HttpResponse:
     That lets the home page discard drafts on tickets that left the person's view.
     """
     if drafts.discard(user=request.user, ticket=number):
-        messages.success(request, f"Draft of ticket #{number} discarded.")
+        messages.success(request, _("Draft of ticket #%(number)s discarded.") % {"number": number})
     if can_see(request.user, number):
         return redirect("panel:ticket", number=number)
     return redirect("panel:home")

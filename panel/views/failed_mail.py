@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mail import outbox
@@ -22,9 +23,10 @@ def retry(request: StaffRequest, number: int, pk: int) -> HttpResponse:
         raise PermissionDenied("Only supervisors, administrators and the assignee may do this.")
     mail = get_object_or_404(OutgoingMail, pk=pk, ticket=ticket)
     if outbox.retry(mail.pk):
-        notice = f"The mail to {mail.recipient} will be sent again now."
+        notice = _("The mail to %(recipient)s will be sent again now.")
     else:
-        notice = f"The mail to {mail.recipient} is being sent or was sent already."
+        notice = _("The mail to %(recipient)s is being sent or was sent already.")
+    notice %= {"recipient": mail.recipient}
     if request.htmx:
         # Only the notice changes; the answer being typed on the page stays as it is.
         context = page_context(request, ticket, failed_mail_notice=notice)

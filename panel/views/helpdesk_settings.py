@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import AuditCode
@@ -39,5 +40,5 @@ def settings_page(request: StaffRequest) -> HttpResponse:
                 detail=audit.changes(form),
                 client_address=audit.address_of(request),
             )
-    messages.success(request, "Settings saved.")
+    messages.success(request, _("Settings saved."))
     return redirect("panel:settings")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kb import articles as writing
@@ -78,7 +79,7 @@ def article_create(request: StaffRequest) -> HttpResponse:
     except ValidationError as error:
         add_action_errors(form, error)
         return _form_page(request, form, None, status=422)
-    messages.success(request, f"Saved “{article.title}” as a draft.")
+    messages.success(request, _("Saved “%(title)s” as a draft.") % {"title": article.title})
     return redirect("panel:kb_article", pk=article.pk)
 
 
@@ -116,7 +117,7 @@ def article_edit(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         add_action_errors(form, error)
         return _form_page(request, form, article, status=422)
-    messages.success(request, f"Saved “{saved.title}”.")
+    messages.success(request, _("Saved “%(title)s”.") % {"title": saved.title})
     return redirect("panel:kb_article", pk=saved.pk)
 
 
@@ -137,8 +138,11 @@ def preview(request: StaffRequest, pk: int | None = None) -> HttpResponse:
 @supervisor_required
 def publish(request: StaffRequest, pk: int) -> HttpResponse:
     article = writing.publish(editor=request.user, article=_article(pk))
-    shown = "in the portal and at its public address" if article.is_public else "to staff"
-    messages.success(request, f"Published “{article.title}”: it is shown {shown}.")
+    if article.is_public:
+        published = _("Published “%(title)s”: it is shown in the portal and at its public address.")
+    else:
+        published = _("Published “%(title)s”: it is shown to staff.")
+    messages.success(request, published % {"title": article.title})
     return redirect("panel:kb_article", pk=article.pk)
 
 
@@ -146,7 +150,10 @@ def publish(request: StaffRequest, pk: int) -> HttpResponse:
 @supervisor_required
 def unpublish(request: StaffRequest, pk: int) -> HttpResponse:
     article = writing.unpublish(editor=request.user, article=_article(pk))
-    messages.success(request, f"“{article.title}” is a draft again; customers no longer see it.")
+    messages.success(
+        request,
+        _("“%(title)s” is a draft again; customers no longer see it.") % {"title": article.title},
+    )
     return redirect("panel:kb_article", pk=article.pk)
 
 
@@ -201,7 +208,7 @@ def _save_category(request: StaffRequest, pk: int | None) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            messages.success(request, f"Category “{saved.name}” saved.")
+            messages.success(request, _("Category “%(name)s” saved.") % {"name": saved.name})
             return redirect("panel:kb_categories")
     return render(request, "panel/kb_category_form.html", context, status=422)
 

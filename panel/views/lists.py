@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.queries import assignable_staff
@@ -58,11 +59,13 @@ def search(request: StaffRequest) -> HttpResponse:
     query = queries.search_text(typed)
     if not query:
         if typed.strip():
-            messages.info(request, "Nothing to search for: control characters are never found.")
+            messages.info(request, _("Nothing to search for: control characters are never found."))
         return render(request, "panel/search.html", {"query": ""})
     number = queries.ticket_number(query)
     if number is not None:
         if can_see(request.user, number):
             return redirect("panel:ticket", number=number)
-        messages.info(request, f"There is no ticket #{number} that you may see.")
+        messages.info(
+            request, _("There is no ticket #%(number)s that you may see.") % {"number": number}
+        )
     return render_list(request, lists.search_list(request.user, query), query=query)

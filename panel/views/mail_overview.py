@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk import jobs
@@ -41,14 +42,17 @@ def loop_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
     """The admin says it was no loop: the message is processed as if it had no loop mark."""
     row = get_object_or_404(InboundMessage, pk=pk)
     if row.outcome != Outcome.LOOP:
-        messages.info(request, "This message was processed already.")
+        messages.info(request, _("This message was processed already."))
         return redirect("panel:mail")
     try:
         row = reprocess_loop(row, by=request.user)
     except TEMPORARY_ERRORS:
         raise
     except Exception as error:
-        messages.error(request, f"It could not be processed: {type(error).__name__}: {error}")
+        failure = f"{type(error).__name__}: {error}"
+        messages.error(request, _("It could not be processed: %(error)s") % {"error": failure})
         return redirect("panel:mail")
-    messages.success(request, f"Re-processed: {row.get_outcome_display()}.")
+    messages.success(
+        request, _("Re-processed: %(outcome)s.") % {"outcome": row.get_outcome_display()}
+    )
     return redirect("panel:mail")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from frontdesk.storage import out_of_space
 from panel.auth import StaffRequest, staff_required
@@ -55,7 +56,8 @@ def make_ticket(request: StaffRequest) -> HttpResponse:
             form.add_error("attachments", OUT_OF_SPACE)
             status = HTTPStatus.INSUFFICIENT_STORAGE
         else:
-            messages.success(request, f"Ticket #{ticket.number} made in {ticket.queue}.")
+            made = {"number": ticket.number, "queue": ticket.queue}
+            messages.success(request, _("Ticket #%(number)s made in %(queue)s.") % made)
             if can_see(request.user, ticket):
                 return redirect("panel:ticket", number=ticket.number)
             return redirect("panel:home")

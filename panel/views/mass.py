@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.queries import assignable_staff
@@ -57,7 +59,7 @@ def _reason(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     if isinstance(error, Ticket.DoesNotExist):
-        return "no such ticket."
+        return _("no such ticket.")
     return str(error)
 
 
@@ -66,13 +68,13 @@ def apply_to_each(
 ) -> HttpResponse:
     numbers = selected_numbers(request)
     if not numbers:
-        messages.error(request, "Select at least one ticket first.")
+        messages.error(request, _("Select at least one ticket first."))
         return back(request)
     visible = queries.visible_numbers(request.user, numbers)
     done, failed = [], []
     for number in numbers:
         if number not in visible:
-            failed.append(f"#{number}: no such ticket.")
+            failed.append(f"#{number}: {_('no such ticket.')}")
             continue
         try:
             action(number)
@@ -81,7 +83,13 @@ def apply_to_each(
         else:
             done.append(f"#{number}")
     if done:
-        messages.success(request, f"{verb}: {len(done)} of {len(numbers)} ({', '.join(done)}).")
+        summary = {
+            "what": verb,
+            "done": len(done),
+            "total": len(numbers),
+            "numbers": ", ".join(done),
+        }
+        messages.success(request, _("%(what)s: %(done)s of %(total)s (%(numbers)s).") % summary)
     for failure in failed:
         messages.error(request, failure)
     return back(request)
@@ -92,11 +100,11 @@ def apply_to_each(
 def assign(request: StaffRequest) -> HttpResponse:
     assignee = chosen(request, "assignee", assignable_staff())
     if assignee is None:
-        messages.error(request, "Choose whom to assign the tickets to.")
+        messages.error(request, _("Choose whom to assign the tickets to."))
         return back(request)
     return apply_to_each(
         request,
-        f"Assigned to {assignee.get_full_name()}",
+        _("Assigned to %(name)s") % {"name": assignee.get_full_name()},
         lambda number: actions.assign(actor=request.user, ticket=number, assignee=assignee),
     )
 
@@ -106,11 +114,11 @@ def assign(request: StaffRequest) -> HttpResponse:
 def move(request: StaffRequest) -> HttpResponse:
     queue = chosen(request, "queue", queries.queues_for_mass_move(request.user))
     if queue is None:
-        messages.error(request, "Choose the queue to move the tickets to.")
+        messages.error(request, _("Choose the queue to move the tickets to."))
         return back(request)
     return apply_to_each(
         request,
-        f"Moved to {queue.name}",
+        _("Moved to %(queue)s") % {"queue": queue.name},
         lambda number: actions.move(actor=request.user, ticket=number, queue=queue),
     )
 
@@ -119,7 +127,9 @@ def move(request: StaffRequest) -> HttpResponse:
 @staff_required
 def close(request: StaffRequest) -> HttpResponse:
     return apply_to_each(
-        request, "Closed", lambda number: actions.close(actor=request.user, ticket=number)
+        request,
+        pgettext("tickets of a mass action", "Closed"),
+        lambda number: actions.close(actor=request.user, ticket=number),
     )
 
 
@@ -128,7 +138,7 @@ def close(request: StaffRequest) -> HttpResponse:
 def confirm_delete(request: StaffRequest) -> HttpResponse:
     numbers = selected_numbers(request)
     if not numbers:
-        messages.error(request, "Select at least one ticket first.")
+        messages.error(request, _("Select at least one ticket first."))
         return back(request)
     tickets = queries.visible_by_numbers(request.user, numbers)
     context = {"tickets": tickets, "next": safe_next(request)}
@@ -140,6 +150,6 @@ def confirm_delete(request: StaffRequest) -> HttpResponse:
 def delete(request: StaffRequest) -> HttpResponse:
     return apply_to_each(
         request,
-        "Deleted permanently",
+        pgettext("tickets of a mass action", "Deleted permanently"),
         lambda number: actions.delete_permanently(actor=request.user, ticket=number),
     )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.staff import update_profile
 from panel.auth import StaffRequest, staff_required
@@ -44,5 +45,5 @@ def profile(request: StaffRequest) -> HttpResponse:
     except ValidationError as error:
         add_action_errors(form, error)
         return render(request, "panel/profile.html", {"form": form}, status=422)
-    messages.success(request, "Your profile is saved.")
+    messages.success(request, _("Your profile is saved."))
     return redirect("panel:profile")

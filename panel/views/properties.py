@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -53,10 +54,11 @@ def pick_up(request: StaffRequest, number: int) -> HttpResponse:
     try:
         ticket = actions.pick_up(actor=request.user, ticket=ticket.number)
     except actions.AlreadyAssigned as taken:
-        notice, picked = f"Already picked up by {taken.assignee.get_full_name()}.", False
+        name = taken.assignee.get_full_name()
+        notice, picked = _("Already picked up by %(name)s.") % {"name": name}, False
         ticket = taken.ticket
     else:
-        notice, picked = "Picked up: yours now.", True
+        notice, picked = _("Picked up: yours now."), True
     if request.htmx:
         context = {"ticket": ticket, "pick_up_notice": notice}
         response = render(request, "panel/ticket_list.html#pick-up-cell", context)
@@ -77,7 +79,8 @@ def release(request: StaffRequest, number: int) -> HttpResponse:
         actions.release(actor=request.user, ticket=number, expected_version=_version(request))
     except actions.Conflict as conflict:
         return _conflict(request, number, conflict)
-    return after_change(request, number, f"Ticket #{number} released to the unassigned list.")
+    released = _("Ticket #%(number)s released to the unassigned list.") % {"number": number}
+    return after_change(request, number, released)
 
 
 @require_POST
@@ -88,7 +91,7 @@ def close(request: StaffRequest, number: int) -> HttpResponse:
         actions.close(actor=request.user, ticket=number, expected_version=_version(request))
     except actions.Conflict as conflict:
         return _conflict(request, number, conflict)
-    return after_change(request, number, f"Ticket #{number} closed.")
+    return after_change(request, number, _("Ticket #%(number)s closed.") % {"number": number})
 
 
 @require_POST
@@ -113,7 +116,7 @@ def change(request: StaffRequest, number: int) -> HttpResponse:
             )
             if form.moves_unoffered():
                 # After the version check: a page that is only out of date gets the conflict.
-                raise ValidationError("You may not move this ticket to another queue.")
+                raise ValidationError(_("You may not move this ticket to another queue."))
             if data.get("queue") is not None and data["queue"].pk != changed.queue_id:
                 changed = actions.move(
                     actor=request.user,
@@ -135,7 +138,7 @@ def change(request: StaffRequest, number: int) -> HttpResponse:
     except ValidationError as error:
         add_action_errors(form, error)
         return render_properties(request, ticket, 422, change_form=form)
-    return after_change(request, number, "Changes saved.")
+    return after_change(request, number, _("Changes saved."))
 
 
 @require_POST
@@ -161,7 +164,7 @@ def details(request: StaffRequest, number: int) -> HttpResponse:
     except ValidationError as error:
         add_action_errors(form, error)
         return render_properties(request, ticket, 422, details_form=form, details_open=True)
-    return after_change(request, number, "Title and requester e-mail saved.")
+    return after_change(request, number, _("Title and requester e-mail saved."))
 
 
 ACCOUNT_RESULTS = 20
@@ -196,7 +199,7 @@ def choose_account(request: StaffRequest, number: int) -> HttpResponse:
     get_ticket_for(request.user, number)
     form = ChooseAccountForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the accounts found.")
+        messages.error(request, _("Choose one of the accounts found."))
         return redirect("panel:account_search", number=number)
     account = form.cleaned_data["account"]
     try:
@@ -208,4 +211,5 @@ def choose_account(request: StaffRequest, number: int) -> HttpResponse:
         )
     except actions.Conflict as conflict:
         return _conflict(request, number, conflict)
-    return after_change(request, number, f"The ticket now belongs to {account}.")
+    belongs = _("The ticket now belongs to %(account)s.") % {"account": account}
+    return after_change(request, number, belongs)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -77,24 +78,30 @@ def quarantine_raw(request: StaffRequest, pk: int) -> FileResponse:
 def quarantine_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(QuarantinedMessage, pk=pk)
     if entry.resolved:
-        messages.info(request, "This message was processed already.")
+        messages.info(request, _("This message was processed already."))
         return redirect("panel:quarantine_entry", pk=entry.pk)
     try:
         result = reprocess(entry)
     except OSError as failure:
         if out_of_space(failure):
             messages.error(
-                request, "Not re-processed: the server is out of space. Try again later."
+                request, _("Not re-processed: the server is out of space. Try again later.")
             )
         else:
-            messages.error(request, f"The raw message could not be read: {failure}")
+            unread = _("The raw message could not be read: %(failure)s") % {"failure": failure}
+            messages.error(request, unread)
         return redirect("panel:quarantine_entry", pk=entry.pk)
     if result.inbound is None:
-        error = result.quarantined.error if result.quarantined else "no error recorded"
-        messages.error(request, f"Still failing: {error}")
+        error = result.quarantined.error if result.quarantined else _("no error recorded")
+        messages.error(request, _("Still failing: %(error)s") % {"error": error})
         return redirect("panel:quarantine_entry", pk=entry.pk)
     ticket = ticket_of(request.user, entry)
-    done = "It had been stored already" if result.duplicate else "Re-processed"
-    where = f" Ticket #{ticket.number}." if ticket else ""
-    messages.success(request, f"{done}: {result.inbound.get_outcome_display()}.{where}")
+    if result.duplicate:
+        done = _("It had been stored already: %(outcome)s.")
+    else:
+        done = _("Re-processed: %(outcome)s.")
+    done %= {"outcome": result.inbound.get_outcome_display()}
+    if ticket:
+        done += " " + _("Ticket #%(number)s.") % {"number": ticket.number}
+    messages.success(request, done)
     return redirect("panel:quarantine_entry", pk=entry.pk)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from accounts import audit
@@ -46,7 +48,7 @@ def _edit(request: StaffRequest, queue: Queue) -> HttpResponse:
                     detail=audit.changes(form),
                     client_address=audit.address_of(request),
                 )
-            messages.success(request, f"Queue {saved.name} saved.")
+            messages.success(request, _("Queue %(name)s saved.") % {"name": saved.name})
             return redirect("panel:queues")
         return render(request, "panel/queue_form.html", {"form": form, "queue": queue}, status=422)
     return render(request, "panel/queue_form.html", {"form": form, "queue": queue})
@@ -86,6 +88,7 @@ def delete(request: StaffRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "panel/queue_delete.html", context, status=422)
     move_to = form.cleaned_data["target"] if form.cleaned_data["tickets"] == "move" else None
+    # The audit log's detail, in English like every detail there.
     fate = f"moved to {move_to}" if move_to else "deleted"
     try:
         with transaction.atomic():
@@ -100,5 +103,17 @@ def delete(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as refusal:
         context["refusal"] = " ".join(refusal.messages)
         return render(request, "panel/queue_delete.html", context, status=409)
-    messages.success(request, f"Queue {queue.name} deleted; {count} tickets {fate}.")
+    if move_to:
+        deleted = ngettext(
+            "Queue %(name)s deleted; %(count)s ticket moved to %(target)s.",
+            "Queue %(name)s deleted; %(count)s tickets moved to %(target)s.",
+            count,
+        )
+    else:
+        deleted = ngettext(
+            "Queue %(name)s deleted; %(count)s ticket deleted.",
+            "Queue %(name)s deleted; %(count)s tickets deleted.",
+            count,
+        )
+    messages.success(request, deleted % {"name": queue.name, "count": count, "target": move_to})
     return redirect("panel:queues")

@@ -12,6 +12,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -209,7 +210,8 @@ def after_change(
     """Show the changed ticket, or say it left this person's view."""
     changed = queries.find(request.user, number)
     if changed is None:
-        messages.success(request, f"{notice} You no longer see ticket #{number}.")
+        gone = _("%(notice)s You no longer see ticket #%(number)s.")
+        messages.success(request, gone % {"notice": notice, "number": number})
         if request.htmx:
             return HttpResponseClientRedirect(reverse("panel:home"))
         return redirect("panel:home")
@@ -277,7 +279,7 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
                 expected_version=version,
             )
             version = message.ticket.version
-            done.append("Note added.")
+            done.append(_("Note added."))
         if answer_text:
             message = actions.answer(
                 actor=request.user,
@@ -289,7 +291,7 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
                 assign_to=chosen if reassign else None,
             )
             version = message.ticket.version
-            done.append("Answer sent.")
+            done.append(_("Answer sent."))
         if reassign and (chosen is None or not answer_text):
             # Releasing cannot travel with the answer; it follows it.
             actions.assign(
@@ -299,7 +301,7 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
                 expected_version=version,
             )
         if reassign:
-            done.append(f"Assigned to {chosen or 'nobody'}.")
+            done.append(_("Assigned to %(name)s.") % {"name": chosen or _("nobody")})
     return " ".join(done)
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import audit, two_factor
@@ -23,7 +24,7 @@ def set_up(request: StaffRequest) -> HttpResponse:
     try:
         app = two_factor.start_set_up(user=user)
     except ValidationError:
-        messages.info(request, "Your two-factor sign-in is set up already.")
+        messages.info(request, _("Your two-factor sign-in is set up already."))
         return redirect("panel:profile")
     form = ConfirmAppForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +78,9 @@ def remove(request: StaffRequest) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            messages.success(request, "Two-factor sign-in is off: you sign in with your password.")
+            messages.success(
+                request, _("Two-factor sign-in is off: you sign in with your password.")
+            )
             return redirect("panel:profile")
     context = {"form": form, "required": two_factor.is_required(request.user)}
     status = 422 if request.method == "POST" else 200
@@ -99,5 +102,7 @@ def reset(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, f"The two-factor sign-in of {person.email} is reset.")
+        messages.success(
+            request, _("The two-factor sign-in of %(email)s is reset.") % {"email": person.email}
+        )
     return redirect("panel:two_factor_staff")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Contact
@@ -43,7 +44,7 @@ def from_ticket(request: StaffRequest, number: int) -> HttpResponse:
     chosen = request.POST.get("view_as_contact", "")
     contact = contacts_of(ticket.account).filter(pk=chosen).first() if chosen.isdigit() else None
     if contact is None:
-        messages.error(request, "Choose a contact of the account to view the portal as.")
+        messages.error(request, _("Choose a contact of the account to view the portal as."))
         return redirect("panel:ticket", number=number)
     return _start(request, contact, ticket.number)
 

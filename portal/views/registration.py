@@ -7,6 +7,8 @@ from django.contrib.auth import login
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -29,7 +31,10 @@ def register(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/register.html", {"form": form}, status=status)
     data = form.cleaned_data
     pending = registration.start(
-        email=data["email"], full_name=data["full_name"], password=data["password"]
+        email=data["email"],
+        full_name=data["full_name"],
+        password=data["password"],
+        language=translation.get_language(),
     )
     transaction.on_commit(lambda: tasks.mail_registration(pending.pk), robust=True)
     # Alike for an address with an account and one without: the mail tells them apart.
@@ -54,5 +59,5 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     # For the audit log's sign-in entry (accounts/audit.py).
     user.signed_in_with = "address verification link"  # type: ignore[attr-defined]
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Your address is verified. Welcome!")
+    messages.success(request, _("Your address is verified. Welcome!"))
     return redirect("portal:home")

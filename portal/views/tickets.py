@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontdesk.storage import out_of_space
@@ -84,7 +86,7 @@ def ticket_page(request: CustomerRequest, number: int) -> HttpResponse:
 
 @require_POST
 @customer_required
-@writes("Send a reply on ticket #{number}")
+@writes(gettext_noop("Send a reply on ticket #{number}"))
 def reply(request: CustomerRequest, number: int) -> HttpResponse:
     ticket = queries.customer_ticket(request.user, number)
     limit = HelpdeskSettings.load().max_attachment_size
@@ -104,26 +106,31 @@ def reply(request: CustomerRequest, number: int) -> HttpResponse:
         return render_ticket(request, ticket, form, status)
     reopened = ticket.customer_state == queries.CLOSED  # type: ignore[attr-defined]
     messages.success(
-        request, "Your reply was sent." + (" It opened the ticket again." if reopened else "")
+        request,
+        _("Your reply was sent. It opened the ticket again.")
+        if reopened
+        else _("Your reply was sent."),
     )
     return redirect(reverse("portal:ticket", args=[number]) + f"#message-{message.pk}")
 
 
 @require_POST
 @customer_required
-@writes("Close ticket #{number}")
+@writes(gettext_noop("Close ticket #{number}"))
 def close(request: CustomerRequest, number: int) -> HttpResponse:
     ticket = queries.customer_ticket(request.user, number)
     actions.close(actor=request.user, ticket=ticket.number)
     messages.success(
-        request, f"Ticket #{number} is closed. If you need more help with it, just reply."
+        request,
+        _("Ticket #%(number)s is closed. If you need more help with it, just reply.")
+        % {"number": number},
     )
     return redirect("portal:ticket", number=number)
 
 
 @require_http_methods(["GET", "POST"])
 @customer_required
-@writes("Open a new ticket")
+@writes(gettext_noop("Open a new ticket"))
 def new_ticket(request: CustomerRequest) -> HttpResponse:
     desk = HelpdeskSettings.load()
     posted = request.method == "POST"
@@ -140,8 +147,11 @@ def new_ticket(request: CustomerRequest) -> HttpResponse:
             kb_suggestions.ticket_opened(request.session)
             messages.success(
                 request,
-                f"Thank you: ticket #{ticket.number} is open. Our answer comes here "
-                f"and by e-mail to {ticket.requester_email}.",
+                _(
+                    "Thank you: ticket #%(number)s is open. Our answer comes here "
+                    "and by e-mail to %(email)s."
+                )
+                % {"number": ticket.number, "email": ticket.requester_email},
             )
             return redirect("portal:ticket", number=ticket.number)
     context = {

@@ -101,7 +101,8 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture
 def open_page(chromium: Browser, live_server, settings, tmp_path) -> Iterator[OpenPage]:
-    """``open_page(person, width=…, javascript=…)``: a page in a context of its own.
+    """``open_page(person, width=…, javascript=…, locale=…, timezone_id=…)``: a page
+    in a context of its own (the browser's language and time zone as a person's).
 
     The person is signed in by a session cookie; signing in through the form is a
     flow of its own. JavaScript errors and Content-Security-Policy violations on
@@ -118,12 +119,15 @@ def open_page(chromium: Browser, live_server, settings, tmp_path) -> Iterator[Op
         width: int = 1280,
         height: int = 900,
         javascript: bool = True,
+        locale: str = "en-GB",
+        timezone_id: str | None = None,
     ) -> Page:
         context = chromium.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},
             java_script_enabled=javascript,
-            locale="en-GB",
+            locale=locale,
+            timezone_id=timezone_id,
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

@@ -203,3 +203,26 @@ def test_the_keyboard_reaches_every_part_of_a_new_ticket_and_sends_it(world, ope
     page.keyboard.press("Enter")
     expect(page.locator("#ticket-state")).to_have_text("Waiting for support")
     assert Ticket.objects.get().priority == 75
+
+
+def test_a_customer_reads_the_portal_in_their_language_and_time_zone(world, open_page):
+    a_customer_desk(world)
+    page = open_page(world.customer_a, locale="de-DE", timezone_id="Europe/Berlin")
+    page.goto("/portal/")
+    expect(page.get_by_role("heading", name="Meine Tickets")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.wait_for_load_state()
+    screenshot(page, "portal-de")
+
+    page.get_by_role("button", name="Русский").click()
+    expect(page.get_by_role("heading", name="Мои обращения")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+
+    # My settings: with no zone saved, the browser's is chosen for the customer to confirm.
+    page.goto("/portal/settings/")
+    expect(page.locator("#id_time_zone")).to_have_value("Europe/Berlin")
+    expect(page.locator("#time-zone-detected")).to_be_visible()
+    page.locator("#settings-submit").click()
+    expect(page.locator("#flash")).to_contain_text("Настройки сохранены.")
+    customer = User.objects.get(pk=world.customer_a.pk)
+    assert (customer.language, customer.time_zone) == ("ru", "Europe/Berlin")

@@ -5,10 +5,20 @@
   // Loaded in the head: controls only needed without scripts hide before the page shows.
   document.documentElement.classList.add("scripted");
 
-  function size(bytes) {
-    if (bytes < 1024) return bytes + " bytes";
-    if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + " KB";
-    return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "") + " MB";
+  // The words come from the page, in its language (portal/forms.py): "{count}" and
+  // the like are filled in here.
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? values[name] : whole;
+    });
+  }
+
+  function size(bytes, units) {
+    var number = document.documentElement.lang || undefined;
+    if (bytes < 1024) return bytes + " " + units[0];
+    if (bytes < 1024 * 1024) return Math.round(bytes / 1024).toLocaleString(number) + " " + units[1];
+    var megabytes = Math.round(bytes / 1024 / 1024 * 10) / 10;
+    return megabytes.toLocaleString(number) + " " + units[2];
   }
 
   // Files too many or too large are refused before anything is sent, so the text
@@ -16,13 +26,16 @@
   function checkFiles(input) {
     var most = parseInt(input.dataset.maxFiles, 10);
     var largest = parseInt(input.dataset.maxSize, 10);
+    var units = (input.dataset.units || "bytes|KB|MB").split("|");
     var problems = [];
     if (input.files.length > most) {
-      problems.push("You chose " + input.files.length + " files; a message takes at most " + most + ".");
+      problems.push(fill(input.dataset.tooMany, { count: input.files.length, most: most }));
     }
     Array.prototype.forEach.call(input.files, function (file) {
       if (file.size > largest) {
-        problems.push(file.name + " is " + size(file.size) + "; the largest file accepted is " + size(largest) + ".");
+        problems.push(fill(input.dataset.tooLarge, {
+          name: file.name, size: size(file.size, units), largest: size(largest, units)
+        }));
       }
     });
     input.setCustomValidity(problems.join(" "));
@@ -42,6 +55,26 @@
     var target = event.target;
     if (target.matches("input[type=file][data-max-files]")) checkFiles(target);
     if (target.matches("select[data-auto-submit]") && target.form) target.form.requestSubmit();
+  });
+
+  // My settings without a time zone saved: the browser's is selected, and a note says
+  // so; saving the form confirms it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var note = document.querySelector("[data-detected-zone]");
+    var select = document.getElementById("id_time_zone");
+    if (!note || !select || select.value) return;
+    var zone = "";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      return;
+    }
+    var known = Array.prototype.some.call(select.options, function (option) {
+      return option.value === zone;
+    });
+    if (!known) return;
+    select.value = zone;
+    note.hidden = false;
   });
 
   // One press, one ticket: a second click while the first is on its way sends nothing.
