@@ -58,6 +58,8 @@ JOBS: dict[str, Job] = {
         Job("outbox-sweep", "Outbox sweep", every=60, timeout=600, locked=False),
         Job("escalation", "Escalation", every=300, timeout=600),
         Job("auto-close", "Auto-close", every=900, timeout=900),
+        # No lock of its own: each mass action has one (tickets/mass.py).
+        Job("mass-actions", "Mass actions left unfinished", every=60, timeout=600, locked=False),
     )
 }
 

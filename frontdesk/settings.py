@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "frontdesk",
     "accounts",
     "tickets",
+    "search",
     "mail",
     "panel",
     "portal",

@@ -34,9 +34,16 @@ def send_answer(sender: Any, *, ticket: Ticket, message: Message, **kwargs: Any)
 
 @receiver(hooks.status_changed, dispatch_uid="mail.notify_closed")
 def notify_closed(
-    sender: Any, *, ticket: Ticket, old: str, new: str, actor: Actor, **kwargs: Any
+    sender: Any,
+    *,
+    ticket: Ticket,
+    old: str,
+    new: str,
+    actor: Actor,
+    tell_customer: bool = True,
+    **kwargs: Any,
 ) -> None:
     # A customer who closed their own ticket needs no mail telling them so.
     by_the_customer = isinstance(actor, User) and actor.staff is None
-    if new in DONE_STATUSES and old not in DONE_STATUSES and not by_the_customer:
+    if tell_customer and new in DONE_STATUSES and old not in DONE_STATUSES and not by_the_customer:
         outbound.queue_closed_notice(ticket)

@@ -14,14 +14,39 @@ from accounts.models import Account, AuditCode, User
 from accounts.queries import accounts_named, assignable_staff, email_taken, staff_profiles
 from frontdesk.text import restore_controls, visible_controls, without_controls
 from panel.models import DRAFT_MAX_CHARS
+from panel.widgets import QuickSelect
 from tickets.files import IncomingFile
 from tickets.models import HelpdeskSettings, Queue, Status
 from tickets.queues import addresses_taken
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    # A hundred staff are a hundred options: rendered in Python, not by templates.
+    widget = QuickSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return visible_controls(obj.staff.display_name if obj.staff else str(obj))
+
+    def offer(self, including: int | None) -> None:
+        """Offer everybody a ticket may be assigned to (and ``including``, its assignee).
+
+        The queryset checks what is posted; the options are read here once, as the
+        columns their labels need: on a desk of a hundred staff they are a hundred
+        rows on every ticket page, and two hundred model instances cost more than
+        the page's other queries together.
+        """
+        self.queryset = assignable_staff(including)
+        self.choices = [("", self.empty_label), *staff_choices(including)]
+
+
+def staff_choices(including: int | None = None) -> list[tuple[int, str]]:
+    """Who a ticket may be assigned to, as (id, display name) pairs for a select: one
+    query of three columns instead of a hundred users with their profiles."""
+    people = assignable_staff(including).values_list(
+        "pk", "staff_profile__full_name", "full_name", "email"
+    )
+    # StaffProfile.display_name (or, without a profile, str(user)) from three columns.
+    return [(pk, visible_controls(shown or name or email)) for pk, shown, name, email in people]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -156,7 +181,7 @@ class ChangeForm(PropertyForm):
         empty_label=_("Nobody (unassigned)"),
         label=_("Assignee"),
     )
-    status = forms.ChoiceField(choices=Status.choices, label=_("Status"))
+    status = forms.ChoiceField(choices=Status.choices, label=_("Status"), widget=QuickSelect)
     priority = forms.IntegerField(
         min_value=1, max_value=99, label=_("Priority"), help_text=_("1 to 99; higher first.")
     )
@@ -168,14 +193,17 @@ class ChangeForm(PropertyForm):
     # Not required: a page shown before the person could move the ticket posts no queue,
     # and must meet the conflict its version causes, not a missing field.
     queue = forms.ModelChoiceField(
-        queryset=Queue.objects.none(), empty_label=None, required=False, label=_("Queue")
+        queryset=Queue.objects.none(),
+        empty_label=None,
+        required=False,
+        label=_("Queue"),
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: Any, can_assign: bool, queues: list[Queue], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if can_assign:
-            current = self.initial.get("assignee")
-            self.fields["assignee"].queryset = assignable_staff(current)  # type: ignore[attr-defined]
+            self.fields["assignee"].offer(self.initial.get("assignee"))  # type: ignore[attr-defined]
         else:
             del self.fields["assignee"]
         # Only those who may move this ticket see where to (supervisors entitled to its queue).
@@ -272,8 +300,7 @@ class AnswerForm(VersionedForm):
             "Several files may be chosen; each up to %(size)s."
         ) % {"size": filesizeformat(max_attachment_size)}
         if can_assign:
-            current = self.initial.get("assignee")
-            self.fields["assignee"].queryset = assignable_staff(current)  # type: ignore[attr-defined]
+            self.fields["assignee"].offer(self.initial.get("assignee"))  # type: ignore[attr-defined]
         else:
             del self.fields["assignee"]
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
@@ -19,6 +19,8 @@ from tickets import queries
 from tickets.models import Ticket
 
 PAGE_SIZE = 25
+# As far as a count goes: beyond it, sorting the other way or a search is the way on.
+MAX_PAGE = queries.COUNT_CAP // PAGE_SIZE
 
 COLUMN_LABELS = {
     "title": gettext_lazy("Title"),
@@ -47,6 +49,8 @@ class TicketList:
     tickets: QuerySet[Ticket]
     default_sort: str
     empty: str
+    #: The tickets counted already (capped as ``queries.count_up_to`` does), if they were.
+    counted: int | None = None
 
 
 @dataclass
@@ -59,15 +63,42 @@ class Column:
 
 @dataclass
 class Table:
-    """Everything the ticket-table partial shows."""
+    """Everything the ticket-table partial shows: one page of rows, never all of them."""
 
     source: TicketList
-    page: Page
+    rows: list[Ticket]
+    #: The rows counted, up to ``COUNT_CAP + 1``.
+    counted: int
+    number: int
     sort: str
     columns: list[Column]
     previous_url: str = ""
     next_url: str = ""
     can_supervise: bool = False
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.counted)
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages there are, when the count is exact."""
+        if self.counted > queries.COUNT_CAP:
+            return None
+        return max(1, -(-self.counted // PAGE_SIZE))
+
+
+def count_label(counted: int) -> str:
+    """ "37", or "10,000+" for a count that stopped at ``queries.COUNT_CAP``."""
+    if counted > queries.COUNT_CAP:
+        return f"{number_format(queries.COUNT_CAP, force_grouping=True)}+"
+    return number_format(counted, force_grouping=True)
+
+
+def page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "")
+    number = int(value) if value.isdigit() and len(value) < 6 else 1
+    return min(max(number, 1), MAX_PAGE)
 
 
 def _url(request: HttpRequest, base: str, **changes: str | int) -> str:
@@ -79,9 +110,13 @@ def _url(request: HttpRequest, base: str, **changes: str | int) -> str:
 
 
 def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Table:
+    """One page of a list in the order asked for, with its count capped: a page costs
+    the same whether the list holds a hundred tickets or a hundred thousand."""
     sort = queries.clean_sort(request.GET.get("sort", ""), ticket_list.default_sort)
     tickets = queries.in_order(ticket_list.tickets, sort)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = page_number(request)
+    # One row more than a page says whether there is a next one.
+    found = queries.page_of(tickets, offset=(number - 1) * PAGE_SIZE, size=PAGE_SIZE)
     base = ticket_list.url
     columns = []
     for key, label in COLUMN_LABELS.items():
@@ -94,15 +129,20 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
         columns.append(Column(key, str(label), _url(request, base, sort=toggled), direction))
     table = Table(
         source=ticket_list,
-        page=page,
+        rows=found[:PAGE_SIZE],
+        # Counted on every page, so the queries of a page never depend on its rows.
+        counted=ticket_list.counted
+        if ticket_list.counted is not None
+        else queries.count_up_to(ticket_list.tickets, queries.COUNT_CAP),
+        number=number,
         sort=sort,
         columns=columns,
         can_supervise=is_supervising(user),
     )
-    if page.has_previous():
-        table.previous_url = _url(request, base, sort=sort, page=page.previous_page_number())
-    if page.has_next():
-        table.next_url = _url(request, base, sort=sort, page=page.next_page_number())
+    if number > 1:
+        table.previous_url = _url(request, base, sort=sort, page=number - 1)
+    if len(found) > PAGE_SIZE and number < MAX_PAGE:
+        table.next_url = _url(request, base, sort=sort, page=number + 1)
     return table
 
 
@@ -117,7 +157,7 @@ def mine_list(user: User) -> TicketList:
     )
 
 
-def unassigned_list(user: User) -> TicketList:
+def unassigned_list(user: User, counted: int | None = None) -> TicketList:
     return TicketList(
         key="unassigned",
         title=gettext("Newest unassigned tickets"),
@@ -125,6 +165,7 @@ def unassigned_list(user: User) -> TicketList:
         tickets=queries.unassigned(user),
         default_sort="-created",
         empty=gettext("No unassigned tickets."),
+        counted=counted,
     )
 
 
@@ -139,24 +180,8 @@ def received_list(user: User, period: str) -> TicketList:
     )
 
 
-def search_list(user: User, query: str) -> TicketList:
-    if queries.is_email(query):
-        title = gettext("Tickets from %(address)s") % {"address": query}
-        tickets = queries.by_requester(user, query)
-    else:
-        title = gettext("Tickets whose title contains “%(words)s”") % {"words": query}
-        tickets = queries.by_title_words(user, query)
-    return TicketList(
-        key="search",
-        title=title,
-        url=reverse("panel:search"),
-        tickets=tickets,
-        default_sort="-created",
-        empty=gettext("No ticket matches."),
-    )
-
-
-def home_lists(user: User) -> list[TicketList]:
+def home_lists(user: User, unassigned_counted: int | None = None) -> list[TicketList]:
+    """The home page's tables; the statistics counted the unassigned ones already."""
     if is_supervising(user):
-        return [mine_list(user), unassigned_list(user)]
+        return [mine_list(user), unassigned_list(user, unassigned_counted)]
     return [mine_list(user)]

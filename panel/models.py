@@ -1,4 +1,4 @@
-"""What the panel keeps of its own: drafts of answers not sent yet."""
+"""What the panel keeps of its own: drafts of answers not sent yet, and saved views."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 
 from tickets.models import Ticket
@@ -46,3 +47,54 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.user} on #{self.ticket_id}"
+
+
+# Far beyond any search's query string (tickets/criteria.py bounds each part).
+VIEW_QUERY_MAX_CHARS = 4000
+
+
+class SavedView(models.Model):
+    """A search saved under a name (S39): a person's own, or shared with the team.
+
+    It keeps the search's query string (tickets/criteria.py), never tickets: each
+    viewer opens it with their own visibility, so a shared view shows an agent
+    only what that agent may see. Only supervisors and administrators share
+    views and change shared ones. ``owner`` is empty for the team views a fresh
+    installation brings (migration 0002), and for those of a deleted person.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(max_length=100)
+    query = models.TextField(blank=True)
+    shared = models.BooleanField(default=False)
+    # The order in the navigation: among the team's views, or among the owner's own.
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-shared", "position", "id"]
+        indexes = [
+            models.Index(fields=["owner", "position"], name="saved_view_owner"),
+            models.Index(
+                fields=["position"], condition=models.Q(shared=True), name="saved_view_shared"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("query"), VIEW_QUERY_MAX_CHARS),
+                name="saved_view_query_size",
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="saved_view_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("panel:view", args=[self.pk])

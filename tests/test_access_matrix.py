@@ -28,11 +28,12 @@ from kb.articles import create_article, publish, save_category
 from kb.models import Article, Category, Visibility
 from mail.ingest import quarantine, store_raw
 from mail.models import InboundMessage, Outcome
+from panel.saved_views import save_view
 from portal import links
 from tests.conftest import SETUP, World, upload
 from tests.panel.helpers import failed_mail
-from tickets import actions
-from tickets.models import HelpdeskSettings, Ticket
+from tickets import actions, mass
+from tickets.models import HelpdeskSettings, MassAction, Ticket
 
 ROLES = (
     "anonymous",
@@ -83,6 +84,18 @@ EXPECTED: dict[str, frozenset[str]] = {
     "kb:category": EVERYBODY,
     "kb:article": EVERYBODY,
     "panel:search": STAFF,
+    "panel:advanced_search": STAFF,
+    # Saved views: anybody on staff has views of their own; the subject is a team view
+    # (shared by the supervisor), which every staff member opens and only supervisors
+    # and administrators change.
+    "panel:views": STAFF,
+    "panel:views_nav": STAFF,
+    "panel:view_create": STAFF,
+    "panel:view": STAFF,
+    "panel:view_edit": SUPERVISING,
+    "panel:view_delete": SUPERVISING,
+    "panel:view_up": SUPERVISING,
+    "panel:view_down": SUPERVISING,
     "panel:mine": STAFF,
     "panel:unassigned": SUPERVISING,
     "panel:received": STAFF,
@@ -90,6 +103,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:mass_assign": SUPERVISING,
     "panel:mass_move": SUPERVISING,
     "panel:mass_close": STAFF,
+    "panel:mass_priority": STAFF,
+    # A mass action's page: its owner (the agent here) and administrators; 404 for others.
+    "panel:mass_job": frozenset({"agent", "admin"}),
+    "panel:mass_jobs": STAFF,
     "panel:mass_delete": SUPERVISING,
     "panel:mass_delete_confirmed": SUPERVISING,
     "panel:ticket": SEE_THE_TICKET,
@@ -200,6 +217,8 @@ class Subjects:
     kb_article: Article
     kb_category: Category
     link_token: str
+    saved_view_pk: int
+    mass_job_pk: int
 
 
 @pytest.fixture
@@ -232,7 +251,16 @@ def subjects(world: World, media_root: object) -> Subjects:
     )
     link = links.issue(ticket=ticket, email=ticket.requester_email)
     assert link is not None
+    # The agent's mass action on the ticket: nothing to change, so it changes nothing.
+    job = mass.start(
+        owner=world.agent, action=MassAction.PRIORITY, numbers=[(ticket.number, None)], priority=50
+    )
+    team_view = save_view(
+        user=world.supervisor, name="Billing", query=f"queue={world.billing.pk}", shared=True
+    )
     return Subjects(
+        saved_view_pk=team_view.pk,
+        mass_job_pk=job.pk,
         link_token=link.rstrip("/").rsplit("/", 1)[-1],
         kb_article=publish(editor=world.admin, article=article),
         kb_category=category,
@@ -260,6 +288,11 @@ def url_of(name: str, subjects: Subjects) -> str:
         "panel:loop_reprocess": subjects.loop_pk,
         "panel:two_factor_reset": subjects.staff_pk,
         "panel:kb_category_edit": subjects.kb_category.pk,
+        **dict.fromkeys(
+            ("panel:view", "panel:view_edit", "panel:view_delete"), subjects.saved_view_pk
+        ),
+        **dict.fromkeys(("panel:view_up", "panel:view_down"), subjects.saved_view_pk),
+        "panel:mass_job": subjects.mass_job_pk,
     }.get(name, subjects.kb_article.pk if name.startswith(("panel:kb_", "kb:")) else None)
     if name.startswith(("panel:customer", "panel:contact")):
         pk = customer_record_pk(name, subjects)

@@ -78,6 +78,7 @@ def test_every_job_has_its_task_for_the_scheduler_to_enqueue():
         "outbox-sweep": mail_tasks.sweep_outbox,
         "escalation": ticket_tasks.escalate_tickets,
         "auto-close": ticket_tasks.auto_close_tickets,
+        "mass-actions": ticket_tasks.resume_mass_jobs,
     } == jobs.TASKS
 
 
@@ -137,7 +138,13 @@ def test_of_two_workers_one_schedules_each_job_once_per_tick(every_claim):
         two.let_go()
     runs = {name: queue.enqueued.count(task.s().name) for name, task in jobs.TASKS.items()}
     # Ten minutes from the tick it took the lock in: ticks after it only, like cron.
-    assert runs == {"mail-fetch": 9, "outbox-sweep": 9, "escalation": 1, "auto-close": 0}
+    assert runs == {
+        "mail-fetch": 9,
+        "outbox-sweep": 9,
+        "escalation": 1,
+        "auto-close": 0,
+        "mass-actions": 9,
+    }
 
 
 def test_when_the_scheduling_worker_stops_another_takes_over(every_claim):

@@ -13,5 +13,6 @@ from django.dispatch import Signal
 ticket_opened = Signal()
 #: ticket, message (a customer follow-up, an answer, a note or a system note)
 message_added = Signal()
-#: ticket, old, new (status values), actor (who changed it)
+#: ticket, old, new (status values), actor (who changed it), tell_customer (False: no
+#: mail to the customer about it)
 status_changed = Signal()

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +99,21 @@ class QueueAddress(models.Model):
         return self.email
 
 
+#: The columns the unassigned list sorts by, each with an index of its own.
+UNASSIGNED_SORTS = ("title", "priority", "created_at", "modified_at", "type", "status")
+
+
+def _unassigned_in_order(column: str) -> models.Index:
+    """The unassigned tickets in the order of ``column``, newest first among equals,
+    with what the list's filter tests (queue, status): ``ticket_unassigned_title``."""
+    fields = dict.fromkeys(["assignee", column, "-number", "queue", "status"])
+    return models.Index(
+        fields=list(fields),
+        condition=Q(assignee__isnull=True),
+        name=f"ticket_unassigned_{column.removesuffix('_at')}",
+    )
+
+
 class Ticket(models.Model):
     # The number is the key: shown as #1042, never reused, race-free to assign.
     number = models.BigAutoField(primary_key=True)
@@ -110,6 +126,14 @@ class Ticket(models.Model):
         Queue, on_delete=models.PROTECT, related_name="tickets", db_index=False
     )
     requester_email = models.EmailField(max_length=254)
+    # What follows the "@" of the (lower-case) address: the database keeps it,
+    # for every way a row is written (bulk loads too), so "@example.com" in the
+    # quick search is an index look-up (ticket_requester_domain), never a scan.
+    requester_domain = models.GeneratedField(
+        expression=Substr("requester_email", StrIndex("requester_email", Value("@")) + 1),
+        output_field=models.CharField(max_length=254),
+        db_persist=True,
+    )
     account = models.ForeignKey(
         Account,
         on_delete=models.SET_NULL,
@@ -155,21 +179,45 @@ class Ticket(models.Model):
             # S15 "received" counts: covering, so the visibility test (queue,
             # assignee) is answered from the index (bench/foundation.py).
             models.Index(fields=["created_at", "queue", "assignee"], name="ticket_created"),
-            # S17 "my highest-priority tickets" and a plain agent's whole view.
-            models.Index(fields=["assignee", "status", "-priority"], name="ticket_assignee"),
-            # A plain agent's S15 counts, and (assignee IS NULL) the S17 newest
-            # unassigned tickets, walked newest first until enough visible rows
-            # are found.
-            models.Index(fields=["assignee", "created_at"], name="ticket_assignee_created"),
-            # S15 "unassigned now": counted per visible queue and working status.
+            # S17 "my highest-priority tickets", walked in order (newest first among
+            # equals, as the list shows them) until a page of working ones is found,
+            # and a plain agent's whole view. Assigned tickets only (as the next
+            # one): the unassigned lists must find only the indexes below when
+            # they ask for "assignee IS NULL".
             models.Index(
-                fields=["queue", "status"],
+                fields=["assignee", "-priority", "-number", "status"],
+                condition=Q(assignee__isnull=False),
+                name="ticket_assignee",
+            ),
+            # A plain agent's S15 counts; a supervisor's, of the tickets assigned
+            # to them outside their queues (covering: the queue is in it).
+            models.Index(
+                fields=["assignee", "created_at", "queue"],
+                condition=Q(assignee__isnull=False),
+                name="ticket_assignee_created",
+            ),
+            # S15 "unassigned now" and the unassigned list's capped count: per
+            # visible queue and working status, from the index alone.
+            models.Index(
+                fields=["assignee", "queue", "status"],
                 condition=Q(assignee__isnull=True),
                 name="ticket_unassigned_queue",
             ),
+            # The S17 unassigned list in each of its orders (UNASSIGNED_SORTS): walked
+            # in order, the queue and status tested in the index, until a page of
+            # visible rows is found; no backlog is read whole and sorted. Ties are
+            # newest first, as the list shows them (the descending orders sort only
+            # within runs of equal values).
+            *(_unassigned_in_order(column) for column in UNASSIGNED_SORTS),
+            # A supervisor's S15 counts: the tickets of their queues since a day.
+            models.Index(fields=["queue", "created_at"], name="ticket_queue_created"),
             models.Index(fields=["queue", "status"], name="ticket_queue_status"),
             # S16 quick search by e-mail, and the requester's latest tickets (S18).
             models.Index(fields=["requester_email", "-created_at"], name="ticket_requester"),
+            # S16 "@example.com": the requesters of a domain, newest first.
+            models.Index(
+                fields=["requester_domain", "-created_at"], name="ticket_requester_domain"
+            ),
             models.Index(fields=["account", "-created_at"], name="ticket_account"),
             # Lifecycle jobs: escalation and auto-close find their few rows fast.
             models.Index(
@@ -452,3 +500,101 @@ _settings_cache: dict[str, tuple[float, HelpdeskSettings]] = {}
 def forget_settings() -> None:
     """Drop the cached settings row (after a save, and between tests)."""
     _settings_cache.clear()
+
+
+class MassAction(models.TextChoices):
+    """What a mass action does to each ticket (S17, S22); each is one of tickets/actions."""
+
+    CLOSE = "close", _("Close")
+    DELETE = "delete", _("Delete permanently")
+    ASSIGN = "assign", _("Assign")
+    PRIORITY = "priority", _("Change priority")
+    MOVE = "move", _("Move")
+
+
+class MassJobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+#: States a worker still has to finish (the sweep looks for them).
+UNFINISHED_MASS_JOB_STATES = (MassJobState.QUEUED, MassJobState.RUNNING)
+
+
+class MassJob(models.Model):
+    """One mass action on many tickets, done in batches by the worker (tickets/mass.py).
+
+    It acts as its owner, with the owner's permissions and visibility when each
+    batch runs. ``last_number`` is where it resumes: every ticket up to it has
+    been handled, and it is written in the same transaction as the changes of
+    its batch, so a crash repeats no ticket and loses none.
+    """
+
+    # No index of its own: ``massjob_owner`` begins with it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mass_jobs",
+        db_index=False,
+    )
+    action = models.CharField(max_length=10, choices=MassAction.choices)
+    # queue (id), assignee (id), priority, tell_customers: as the action needs.
+    parameters = models.JSONField(default=dict, blank=True)
+    # The tickets chosen: [number, version shown or null] in ascending order ...
+    numbers = models.JSONField(default=list, blank=True)
+    # ... or (not None) the query string of a search (tickets/criteria.py; "" asks for
+    # its defaults), evaluated as the owner when each batch runs,
+    criteria = models.TextField(null=True, blank=True)  # noqa: DJ001 (None is no search)
+    # up to the newest ticket when it was asked for: later tickets are left alone.
+    upper_number = models.BigIntegerField(null=True, blank=True)
+    state = models.CharField(
+        max_length=10, choices=MassJobState.choices, default=MassJobState.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    # Tickets the action did not change: already closed, in that queue, ...
+    skipped = models.PositiveIntegerField(default=0)
+    # The first refusals, [number, reason]; ``refused`` counts them all.
+    refusals = models.JSONField(default=list, blank=True)
+    last_number = models.BigIntegerField(default=0)
+    # Runs that started; a run that raised leaves the job for the next one.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # "My recent mass actions", newest first.
+            models.Index(fields=["owner", "-created_at"], name="massjob_owner"),
+            # The sweep's few unfinished jobs.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state__in=UNFINISHED_MASS_JOB_STATES),
+                name="massjob_unfinished",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=MassAction.values), name="massjob_action"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=MassJobState.values), name="massjob_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def handled(self) -> int:
+        return self.done + self.refused + self.skipped
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (MassJobState.DONE, MassJobState.FAILED)

@@ -8,13 +8,18 @@ index noted where it needs one (docs/architecture.md lists the indexes).
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+import zoneinfo
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -25,15 +30,20 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.preferences import time_zone_of
 from frontdesk.db import UnicodeLower
 from frontdesk.text import one_line
+from search import api as search
 from tickets import history
+from tickets.criteria import ME, NOBODY, Criteria, accounts_called
 from tickets.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
@@ -49,8 +59,10 @@ from tickets.models import (
 )
 from tickets.visibility import (
     Person,
-    visible_attachments,
-    visible_messages,
+    get_attachment_for,
+    messages_of,
+    visible_assigned,
+    visible_in_parts,
     visible_queues,
     visible_tickets,
     visible_unassigned,
@@ -80,27 +92,74 @@ def _created_in(start: datetime, end: datetime | None) -> Q:
     return condition
 
 
-def statistics(user: Person, now: datetime | None = None) -> dict[str, int]:
-    """S15 in two counting queries, each served by an index; no ticket is loaded.
+#: "Unassigned now" and the panel's lists count no further than this; beyond it they
+#: say "10,000+". A count that reads every visible row costs, at a million tickets,
+#: more than the page it is shown on.
+COUNT_CAP = 10_000
 
-    The received counts read only the tickets created since the earliest
-    period starts (the ``ticket_created`` index, covering); "unassigned now"
-    reads the unassigned tickets only (see visible_unassigned).
+
+def statistics(user: Person, now: datetime | None = None) -> dict[str, int]:
+    """S15 in one query of counts, each a range of an index; no ticket is loaded.
+
+    Each period is counted in each part of the person's view
+    (``visible_in_parts``: a supervisor's queues, then the tickets assigned to them
+    elsewhere; never the rule's OR, which made the planners read every ticket of
+    those queues): ``ticket_queue_created``, ``ticket_created`` and
+    ``ticket_assignee_created``. Each count is its own range, not a filter
+    evaluated on every row since the month began. "Unassigned now" is counted in
+    ``ticket_unassigned_queue`` up to ``COUNT_CAP + 1``.
     """
     bounds = period_bounds(now)
-    earliest = min(start for start, _ in bounds.values())
-    counts: dict[str, int] = (
-        visible_tickets(user)
-        .filter(created_at__gte=earliest)
-        .aggregate(
-            **{
-                name: Count("pk", filter=_created_in(start, end))
-                for name, (start, end) in bounds.items()
-            }
-        )
-    )
-    counts["unassigned"] = unassigned(user).count()
+    parts = visible_in_parts(user)
+    ranged = [_compiled_count(_in_stand_in_range(part)) for part in parts]
+    compiled = [_with_bounds(part, start, end) for start, end in bounds.values() for part in ranged]
+    numbers = _counts([*compiled, _compiled_count(unassigned(user), cap=COUNT_CAP)])
+    counts = {
+        name: sum(numbers[index * len(parts) : (index + 1) * len(parts)])
+        for index, name in enumerate(bounds)
+    }
+    counts["unassigned"] = numbers[-1]
     return counts
+
+
+Compiled = tuple[str, list[Any]]
+
+# The periods' counts differ only in their bounds, and compiling a query costs
+# more than counting it: each part of the view is compiled once, between these
+# stand-in bounds, which each period's bounds then replace.
+_STAND_IN = (datetime(1900, 1, 1, tzinfo=UTC), datetime(1900, 1, 2, tzinfo=UTC))
+#: The end of a period that has none (this month, this week, today).
+_NO_END = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _in_stand_in_range(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.filter(created_at__gte=_STAND_IN[0], created_at__lt=_STAND_IN[1])
+
+
+def _with_bounds(compiled: Compiled, start: datetime, end: datetime | None) -> Compiled:
+    adapt = connection.ops.adapt_datetimefield_value
+    replace = {adapt(_STAND_IN[0]): adapt(start), adapt(_STAND_IN[1]): adapt(end or _NO_END)}
+    sql, params = compiled
+    return sql, [replace.get(value, value) for value in params]
+
+
+def _compiled_count(tickets: QuerySet[Ticket], cap: int | None = None) -> Compiled:
+    """``SELECT COUNT(*)`` of the tickets (no more than ``cap + 1``), as SQL and values."""
+    rows = tickets.order_by().values("number")
+    if cap is not None:
+        rows = rows[: cap + 1]
+    sql, values = rows.query.sql_with_params()
+    # Django's own compiled query; every value stays a parameter.
+    return f"SELECT COUNT(*) FROM ({sql}) counted", list(values)  # noqa: S608
+
+
+def _counts(counts: Sequence[Compiled]) -> list[int]:
+    """Several counts in one round trip."""
+    sql = ", ".join(f"({each})" for each, _values in counts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", [value for _sql, values in counts for value in values])
+        row = cursor.fetchone()
+    return [int(count) for count in row]
 
 
 # Working lists (S17) ----------------------------------------------------------
@@ -108,11 +167,12 @@ def statistics(user: Person, now: datetime | None = None) -> dict[str, int]:
 
 def mine(user: User) -> QuerySet[Ticket]:
     """The person's own working tickets (index ``ticket_assignee``)."""
-    return visible_tickets(user).filter(assignee=user, status__in=ACTIVE_STATUSES)
+    return visible_assigned(user).filter(status__in=ACTIVE_STATUSES)
 
 
 def unassigned(user: Person) -> QuerySet[Ticket]:
-    """Working tickets nobody has (index ``ticket_assignee_created``, newest first)."""
+    """Working tickets nobody has (index ``ticket_unassigned_queue`` to count them, and
+    one ``ticket_unassigned_*`` per sort order to page through them)."""
     return visible_unassigned(user).filter(status__in=ACTIVE_STATUSES)
 
 
@@ -138,11 +198,32 @@ def clean_sort(requested: str, default: str) -> str:
     return requested if requested.lstrip("-") in SORT_FIELDS else default
 
 
+#: What a row of a ticket table shows: each column more is a value converted for
+#: each of fifty rows on the home page (times most of all).
+TABLE_COLUMNS = (
+    "title",
+    "priority",
+    "created_at",
+    "modified_at",
+    "type",
+    "status",
+    "is_answered",
+    "version",
+    "queue__name",
+    "assignee__email",
+    "assignee__full_name",
+)
+
+
 def in_order(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
     """A list as a table shows it: sorted by an allowed key, newest number breaking ties."""
     field = SORT_FIELDS[sort.lstrip("-")]
     ordering = f"-{field}" if sort.startswith("-") else field
-    return tickets.select_related("queue", "assignee").order_by(ordering, "-number")
+    return (
+        tickets.select_related("queue", "assignee")
+        .only(*TABLE_COLUMNS)
+        .order_by(ordering, "-number")
+    )
 
 
 # Quick search (S16) -----------------------------------------------------------
@@ -196,6 +277,142 @@ def newest(user: Person, count: int) -> QuerySet[Ticket]:
     return visible_tickets(user).select_related("queue").order_by("-created_at")[:count]
 
 
+# Advanced search (S22), the quick search's results (S16) and saved views ----------
+
+#: Sort keys of ``tickets.criteria.SORT_KEYS`` as columns; ``rank`` is the search's.
+SEARCH_SORT_FIELDS = {"number": "number", "rank": "search_rank", **SORT_FIELDS}
+
+
+def find_tickets(user: Person, criteria: Criteria) -> QuerySet[Ticket]:
+    """The tickets that meet ``criteria``, as ``user`` sees them, in the criteria's order.
+
+    A pure read of (person, criteria): the advanced search, the quick search's
+    results, every saved view (run with the *viewer's* visibility) and a mass action
+    over all results of a search (re-run by the worker as its owner) get the same
+    tickets. Staff only: the panel's search is no customer's (they get nothing).
+    Words go through the full-text index (``search.api.matching``), internal notes
+    included; dates are whole days in the person's time zone.
+    """
+    if not isinstance(user, User) or user.staff is None:
+        return Ticket.objects.none()
+    tickets = visible_tickets(user).filter(_conditions(user, criteria))
+    if criteria.text:
+        tickets = search.matching(tickets, search.parse(criteria.text), notes=True)
+    ordering = criteria.ordering
+    field = SEARCH_SORT_FIELDS[ordering.lstrip("-")]
+    # Best match first: a higher rank is a better one.
+    descending = ordering.startswith("-") or field == "search_rank"
+    return tickets.order_by(OrderBy(F(field), descending=descending), "-number")
+
+
+def _conditions(user: User, criteria: Criteria) -> Q:
+    condition = Q()
+    if criteria.number is not None:
+        condition &= Q(number=criteria.number)
+    if criteria.statuses:
+        condition &= Q(status__in=criteria.statuses)
+    elif not criteria.include_closed:
+        condition &= Q(status__in=ACTIVE_STATUSES)
+    if criteria.types:
+        condition &= Q(type__in=criteria.types)
+    if criteria.queues:
+        condition &= Q(queue_id__in=criteria.queues)
+    if criteria.priority_min is not None:
+        condition &= Q(priority__gte=criteria.priority_min)
+    if criteria.priority_max is not None:
+        condition &= Q(priority__lte=criteria.priority_max)
+    if criteria.assignee == NOBODY:
+        condition &= Q(assignee__isnull=True)
+    elif criteria.assignee == ME:
+        condition &= Q(assignee=user)
+    elif criteria.assignee:
+        condition &= Q(assignee_id=int(criteria.assignee))
+    if criteria.answered is not None:
+        condition &= Q(is_answered=criteria.answered)
+    if criteria.sticky is not None:
+        condition &= Q(is_sticky=criteria.sticky)
+    if criteria.account:
+        condition &= Q(account_id__in=accounts_called(criteria.account).values("pk"))
+    if criteria.email:
+        condition &= by_address(criteria.email)
+    zone = time_zone_of(user) or zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    for field, first, last in (
+        ("created_at", criteria.created_from, criteria.created_to),
+        ("modified_at", criteria.modified_from, criteria.modified_to),
+    ):
+        if first is not None:
+            condition &= Q(**{f"{field}__gte": _start_of(first, zone)})
+        if last is not None:
+            condition &= Q(**{f"{field}__lt": _start_of(last + timedelta(days=1), zone)})
+    return condition
+
+
+def _start_of(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def is_domain(text: str) -> bool:
+    """``@example.com``: the quick search's way of asking for a whole domain."""
+    text = search_text(text)
+    return text.startswith("@") and is_email(f"someone{text}")
+
+
+def by_address(address: str) -> Q:
+    """Tickets from an address or copied to it, or (``@example.com``) from a domain.
+
+    The requester is an index look-up (``ticket_requester``; ``ticket_requester_domain``
+    for a domain: the database keeps the domain of every address). CCs are a list
+    in a JSON column that no index of both databases serves, so the full-text
+    index, which holds them, finds the candidates and the list is checked exactly.
+    """
+    address = search_text(address).lower()
+    if address.startswith("@"):
+        return Q(requester_domain=address[1:])
+    candidates = search.matching(Ticket.objects.all(), search.parse(address), notes=False)
+    # The stored JSON writes non-ASCII characters escaped on SQLite, as they are on
+    # PostgreSQL: either spelling of the quoted address is the whole list item.
+    spellings = {json.dumps(address), json.dumps(address, ensure_ascii=False)}
+    in_list = Q()
+    for spelling in spellings:
+        in_list |= Q(cc_text__contains=spelling)
+    copied = candidates.annotate(cc_text=Cast("cc", TextField())).filter(in_list)
+    requested = Ticket.objects.filter(requester_email=address)
+    # One list of numbers, not "requester = x OR number IN (...)": an OR with a
+    # subquery keeps PostgreSQL from using either index and it reads every ticket.
+    numbers = requested.order_by().values("number").union(copied.order_by().values("number"))
+    return Q(number__in=numbers)
+
+
+def page_of(tickets: QuerySet[Ticket], *, offset: int, size: int) -> list[Ticket]:
+    """One page of a search's rows with what a table shows of them, and one row more
+    than asked for when there is a next page: no list counts all its rows to page."""
+    return list(tickets.select_related("queue", "assignee")[offset : offset + size + 1])
+
+
+def count_up_to(tickets: QuerySet[Ticket], cap: int) -> int:
+    """How many tickets there are, counting no further than ``cap + 1``: more than
+    ``cap`` reads as "cap+" and costs no more than reading that many index entries."""
+    return count_each_up_to([tickets], cap)[0]
+
+
+def count_each_up_to(lists: Sequence[QuerySet[Ticket]], cap: int) -> list[int]:
+    """``count_up_to`` for several lists in one query (the saved views of the panel's
+    navigation): one round trip however many views a person has."""
+    if not lists:
+        return []
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, tickets in enumerate(lists):
+        sql, values = tickets.order_by().values("number")[: cap + 1].query.sql_with_params()
+        # Django's own compiled query; every value stays a parameter.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{index})")  # noqa: S608
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return [int(count) for count in row]
+
+
 # One ticket and its page (S18) --------------------------------------------------
 
 
@@ -225,10 +442,13 @@ def latest_of_requester(user: Person, ticket: Ticket, count: int) -> QuerySet[Ti
 
 
 def thread(user: Person, ticket: Ticket) -> QuerySet[Message]:
-    """The messages of a ticket the person may read, with authors and attachments."""
+    """The messages of a ticket the person may read, with authors and attachments.
+
+    ``ticket`` comes from ``find`` or ``get_ticket_for``: checked once, its thread is
+    read by its id (index ``message_thread``; DESIGN rule 2).
+    """
     return (
-        visible_messages(user)
-        .filter(ticket=ticket)
+        messages_of(user, ticket)
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
     )
@@ -260,7 +480,7 @@ def history_of(ticket: Ticket) -> list[HistoryLine]:
 
 def visible_attachment(user: Person, pk: int) -> Attachment:
     """An attachment the person may download; raises Attachment.DoesNotExist otherwise."""
-    return visible_attachments(user).get(pk=pk)
+    return get_attachment_for(user, pk)
 
 
 # The customer portal (S33) -------------------------------------------------------
@@ -296,11 +516,14 @@ def customer_tickets(
     As in the old manual, a ticket support resolved or closed stays in the
     customer's open list as answered until the customer closes it too, or
     ``answered_stays_open_days`` pass; then it is closed. ``state``: only those in
-    one of ``CUSTOMER_STATES``. ``words``: only tickets whose title holds every one
-    (full-text search replaces this later). The account's tickets come from the
-    ``ticket_account`` index, a stranger's from ``ticket_requester``.
+    one of ``CUSTOMER_STATES``. ``words``: only tickets that match them in the
+    full-text index (search/), never by words of internal notes. The account's
+    tickets come from the ``ticket_account`` index, a stranger's from
+    ``ticket_requester``.
     """
-    tickets = by_title_words(user, words) if search_text(words) else visible_tickets(user)
+    tickets = visible_tickets(user)
+    if search_text(words):
+        tickets = search.matching(tickets, search.parse(words), notes=False)
     days = HelpdeskSettings.load().answered_stays_open_days
     cutoff = (now or timezone.now()) - timedelta(days=days)
     recently_resolved = (
@@ -354,8 +577,8 @@ def conversation(user: Person, ticket: Ticket) -> QuerySet[Message]:
     """The public thread of a ticket as its customer reads it: their messages and staff
     answers with attachments; never notes, system messages or what staff alone see."""
     return (
-        visible_messages(user)
-        .filter(ticket=ticket, kind__in=CONVERSATION_KINDS)
+        messages_of(user, ticket)
+        .filter(kind__in=CONVERSATION_KINDS)
         .select_related("author__staff_profile")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
     )
@@ -363,12 +586,10 @@ def conversation(user: Person, ticket: Ticket) -> QuerySet[Message]:
 
 def conversation_attachment(user: Person, pk: int) -> Attachment:
     """An attachment of a conversation the person may read; raises Attachment.DoesNotExist."""
-    return (
-        visible_attachments(user)
-        .filter(message__kind__in=CONVERSATION_KINDS)
-        .select_related("message")
-        .get(pk=pk)
-    )
+    attachment = get_attachment_for(user, pk)
+    if attachment.message.kind not in CONVERSATION_KINDS:
+        raise Attachment.DoesNotExist("Not an attachment of a conversation.")
+    return attachment
 
 
 # Several tickets at once (mass actions) -------------------------------------------
@@ -427,9 +648,10 @@ def sees_whole_account(user: Person, account_id: int) -> bool:
     """
     if not isinstance(user, User) or not user.is_active or user.staff is None:
         return False
-    hidden = Ticket.objects.filter(account_id=account_id).exclude(
-        pk__in=visible_tickets(user).values("pk")
-    )
+    # Each of the account's tickets is looked up in the rule (a correlated NOT
+    # EXISTS), never the whole list of what the person sees (NOT IN).
+    seen = Exists(visible_tickets(user).filter(pk=OuterRef("pk")))
+    hidden = Ticket.objects.filter(account_id=account_id).exclude(seen)
     return not hidden.exists()
 
 

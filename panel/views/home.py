@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.queries import assignable_staff
 from panel import drafts, lists
 from panel.auth import StaffRequest, is_supervising, staff_required
+from panel.forms import staff_choices
 from tickets import queries
 
 
@@ -20,9 +20,12 @@ def home(request: StaffRequest) -> HttpResponse:
     statistics = [(lists.PERIODS[name], counts[name], name) for name in lists.PERIODS]
     context = {
         "statistics": statistics,
-        "unassigned_count": counts["unassigned"],
-        "tables": [lists.build_table(request, each, user) for each in lists.home_lists(user)],
-        "assignees": list(assignable_staff()) if is_supervising(user) else [],
+        "unassigned_label": lists.count_label(counts["unassigned"]),
+        "tables": [
+            lists.build_table(request, each, user)
+            for each in lists.home_lists(user, unassigned_counted=counts["unassigned"])
+        ],
+        "assignees": staff_choices() if is_supervising(user) else [],
         "move_queues": list(queries.queues_for_mass_move(user)) if is_supervising(user) else [],
         "drafts": drafts.unsent_drafts(user),
     }

@@ -61,7 +61,7 @@ def test_control_characters_inside_search_words_are_left_out(world, as_user):
     page = client.get("/panel/search/", {"q": "print\x00er"}).content.decode()
     assert found(page) == [printer.number]
     page = client.get("/panel/search/", {"q": "alice@a.example\x00"}).content.decode()
-    assert "Tickets from alice@a.example" in page
+    assert "Tickets from or copied to alice@a.example" in page
     response = client.get("/panel/search/", {"q": f"#{printer.number}\x00"})
     assert response["Location"] == f"/panel/tickets/{printer.number}/"
 

@@ -8,13 +8,21 @@ from tickets.actions.core import editing, require_customer_or_staff
 from tickets.models import ACTIVE_STATUSES, DONE_STATUSES, Event, EventCode, Status, Ticket
 
 
-def close(*, actor: Actor, ticket: Ticket | int, expected_version: int | None = None) -> Ticket:
+def close(
+    *,
+    actor: Actor,
+    ticket: Ticket | int,
+    expected_version: int | None = None,
+    tell_customer: bool = True,
+) -> Ticket:
     """Close the ticket. A customer closing one support resolved or closed already
-    confirms it: the portal then lists it as closed instead of answered (S33)."""
+    confirms it: the portal then lists it as closed instead of answered (S33).
+    ``tell_customer=False`` sends the customer no notice (a quiet mass close)."""
     require_customer_or_staff(actor)
     with editing(
         ticket, actor=actor, expected_version=expected_version, signal=signals.closed
     ) as edit:
+        edit.tell_customer = tell_customer
         locked = edit.ticket
         if (
             not isinstance(actor, System)

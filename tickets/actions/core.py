@@ -278,6 +278,9 @@ class Edit:
         self.changes: list[Change] = []
         self.fields: set[str] = set()
         self.messages: list[Message] = []
+        # False: the hooks send the customer no mail about a status change (a mass
+        # close "without telling the customers").
+        self.tell_customer = True
 
     @property
     def changed(self) -> bool:
@@ -354,7 +357,12 @@ class Edit:
         for change in self.changes:
             if change.code == "status":
                 hooks.status_changed.send(
-                    sender=Ticket, ticket=ticket, old=change.old, new=change.new, actor=self.actor
+                    sender=Ticket,
+                    ticket=ticket,
+                    old=change.old,
+                    new=change.new,
+                    actor=self.actor,
+                    tell_customer=self.tell_customer,
                 )
         for message in self.messages:
             hooks.message_added.send(sender=Message, ticket=ticket, message=message)

@@ -78,3 +78,20 @@ if (kbLinkQuery) {
     });
   });
 }
+// A list's mass form sends its checked rows in one field ("numbers"): a page with
+// more than a thousand checked rows would pass the server's limit on how many
+// fields a form may have. Listened to in the capture phase: whether the event
+// bubbles differs between the standard's versions.
+document.addEventListener(
+  "formdata",
+  function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.classList.contains("mass")) return;
+    var checked = event.formData.getAll("ticket");
+    if (!checked.length) return;
+    event.formData.delete("ticket");
+    var given = String(event.formData.get("numbers") || "");
+    event.formData.set("numbers", (given + " " + checked.join(" ")).trim());
+  },
+  true
+);
