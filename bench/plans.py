@@ -64,8 +64,9 @@ def cases(facts: dict[str, Any]) -> dict[str, Callable[[], object]]:
 
     def page(ticket_list: lists.TicketList, query: str) -> Callable[[], object]:
         request = requests.get("/", data=dict(pair.split("=") for pair in query.split("&")))
-        return lambda: queries.page_of(
-            queries.in_order(ticket_list.tickets, request.GET.get("sort", "")),
+        return lambda: queries.list_page(
+            ticket_list.tickets,
+            request.GET.get("sort", ""),
             offset=(lists.page_number(request) - 1) * lists.PAGE_SIZE,
             size=lists.PAGE_SIZE,
         )

@@ -113,10 +113,11 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
     """One page of a list in the order asked for, with its count capped: a page costs
     the same whether the list holds a hundred tickets or a hundred thousand."""
     sort = queries.clean_sort(request.GET.get("sort", ""), ticket_list.default_sort)
-    tickets = queries.in_order(ticket_list.tickets, sort)
     number = page_number(request)
     # One row more than a page says whether there is a next one.
-    found = queries.page_of(tickets, offset=(number - 1) * PAGE_SIZE, size=PAGE_SIZE)
+    found = queries.list_page(
+        ticket_list.tickets, sort, offset=(number - 1) * PAGE_SIZE, size=PAGE_SIZE
+    )
     base = ticket_list.url
     columns = []
     for key, label in COLUMN_LABELS.items():

@@ -87,19 +87,29 @@ def ticket_cells(ticket: Ticket) -> SafeString:
     )
 
 
-#: A ticket number no ticket has, replaced in the one reversed address of a ticket page.
+#: A ticket number no ticket has, replaced in the one reversed address of a view.
 _SOME_NUMBER = "987654321987654321"
 
 
 def ticket_url(number: int) -> str:
     """``reverse("panel:ticket", args=[number])`` for fifty rows at the price of one."""
-    return _ticket_url_pattern(get_script_prefix()).replace(_SOME_NUMBER, str(int(number)))
+    return _numbered("panel:ticket", number)
 
 
-@functools.lru_cache(maxsize=8)
-def _ticket_url_pattern(script_prefix: str) -> str:
+@register.filter
+def pick_up_url(number: int) -> str:
+    """``{% url 'panel:pick_up' number %}`` for each unassigned row at the price of one."""
+    return _numbered("panel:pick_up", number)
+
+
+def _numbered(view: str, number: int) -> str:
+    return _pattern(view, get_script_prefix()).replace(_SOME_NUMBER, str(int(number)))
+
+
+@functools.lru_cache(maxsize=32)
+def _pattern(view: str, script_prefix: str) -> str:
     # Keyed by the prefix reverse() puts in front, which may differ between sites.
-    return reverse("panel:ticket", args=[int(_SOME_NUMBER)])
+    return reverse(view, args=[int(_SOME_NUMBER)])
 
 
 @register.filter

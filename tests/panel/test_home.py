@@ -126,5 +126,5 @@ def test_the_home_page_costs_the_same_queries_for_10_and_200_tickets(world, as_u
     # and their role requires it (the settings row, which queries_for reads
     # afresh); a supervisor's and an administrator's, the queues a mass move may
     # go to. The statistics are one query (counting the unassigned table's tickets
-    # too); each table is its page, and "mine" its capped count.
+    # too); each table is its first page, and "mine" its capped count.
     assert few == many == {"agent": 9, "supervisor": 12, "admin": 17}[person]

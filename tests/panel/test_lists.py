@@ -151,7 +151,7 @@ def test_each_list_costs_the_same_queries_for_10_and_200_tickets(world, as_user,
     few = queries_for(client, LIST_URLS[name], **headers)
     open_tickets(190, world.billing, assignee=assignee)
     many = queries_for(client, LIST_URLS[name], **headers)
-    # session, user, staff profile, count, one page of rows, the assignees and the
-    # queues to choose from for a mass action; whether the person has two-factor
+    # session, user, staff profile, capped count, one page of rows, the assignees and
+    # the queues to choose from for a mass action; whether the person has two-factor
     # sign-in and their role requires it (the settings row, read fresh)
     assert few == many == 9

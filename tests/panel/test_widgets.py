@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
-from panel.templatetags.panel import ticket_url
+from panel.templatetags.panel import pick_up_url, ticket_url
 from panel.widgets import QuickSelect
 from tickets.models import Message, MessageSource, Status, Ticket, TicketType
 
@@ -120,6 +120,7 @@ def test_the_ticket_cells_are_what_the_template_wrote(world, title, answered):
 @pytest.mark.parametrize("number", [1, 42, 987654321987654320, 999999999999999999])
 def test_a_ticket_address_is_what_reverse_says(number):
     assert ticket_url(number) == reverse("panel:ticket", args=[number])
+    assert pick_up_url(number) == reverse("panel:pick_up", args=[number])
 
 
 def test_a_ticket_address_follows_the_sites_prefix():
