@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from panel.auth import is_supervising
+from panel.lists import Column
 from search import api as search
 from tickets import queries
 from tickets.criteria import Criteria, CriteriaForm
@@ -43,14 +44,6 @@ COLUMN_LABELS = {
 }
 # Numbers and times are most useful newest/highest first on the first click.
 DESCENDING_FIRST = {"number", "priority", "created", "modified"}
-
-
-@dataclass
-class Column:
-    key: str
-    label: str
-    url: str
-    direction: str  # "ascending", "descending" or "" (HTML aria-sort values)
 
 
 @dataclass
