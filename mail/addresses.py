@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
+from frontdesk.addresses import is_valid_address
 from tickets.models import HelpdeskSettings, QueueAddress
 
 
@@ -27,12 +26,9 @@ def our_addresses() -> set[str]:
 
 
 def is_valid(address: str) -> bool:
-    # validate_email refuses CR and LF, so a valid address can never inject a header.
-    try:
-        validate_email(address)
-    except ValidationError:
-        return False
-    return True
+    # Refuses CR and LF, so a valid address can never inject a header. Internationalised
+    # addresses (RFC 6532) are valid.
+    return is_valid_address(address)
 
 
 def without_subaddress(address: str) -> str:

@@ -15,12 +15,15 @@ never built a deeper tree (mail.nesting), so the recursion stays shallow.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import contextlib
+import html as html_module
 import mimetypes
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import InvalidBase64LengthDefect
 from email.message import EmailMessage, Message
 
 from mail import headers
@@ -31,6 +34,7 @@ from mail.charsets import (
     html_meta_charset,
     recover_header,
 )
+from mail.html import html_to_text, sanitize_html
 
 # Serialises forwarded messages as they came: long header lines are not refolded.
 _EML_POLICY = policy.default.clone(refold_source="none", linesep="\r\n")
@@ -52,7 +56,7 @@ _UU_BEGIN = re.compile(r"begin [0-7]{3,4} (\S[^\r\n]*)$")
 _DEFECTS = {
     "InvalidBase64PaddingDefect": "base64 with bad padding repaired",
     "InvalidBase64CharactersDefect": "base64 with invalid characters repaired",
-    "InvalidBase64LengthDefect": "base64 of impossible length; the last bytes were dropped",
+    "InvalidBase64LengthDefect": "base64 of impossible length; the last character was dropped",
     "StartBoundaryNotFoundDefect": "multipart without its start boundary",
     "CloseBoundaryNotFoundDefect": "multipart without its closing boundary",
     "NoBoundaryInMultipartDefect": "multipart without a boundary; read as text",
@@ -62,6 +66,8 @@ _DEFECTS = {
 _SAFE_NAME_LENGTH = 200
 _BLANK_LINES = re.compile(r"\n{3,}")
 _QUOTE_MARKS = re.compile(r"^>+")
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+_BASE64_REPAIRS = ("InvalidBase64PaddingDefect", "InvalidBase64LengthDefect")
 
 
 @dataclass
@@ -122,6 +128,10 @@ class _Walker:
             self._keep_message(part, content_type)
         elif part.is_multipart():
             pieces = self._walk_multipart(part, content_type, depth)
+        elif content_type.startswith("multipart/"):
+            # A multipart that never met its boundary, or has none: its text is
+            # the message's text (issue 12), not an attachment.
+            pieces = [self._extract_uuencoded(self._partless_text(part))], []
         else:
             pieces = self._read_leaf(part, content_type)
         # After reading: decoding the payload is what finds bad base64.
@@ -142,6 +152,7 @@ class _Walker:
             best_plain = next((p for p, _h in reversed(results) if "".join(p).strip()), [])
             best_html = next((h for _p, h in reversed(results) if "".join(h).strip()), [])
             return best_plain, best_html
+        results = _in_order(results)
         plain = [piece for pieces, _html in results for piece in pieces]
         html = [piece for _plain, pieces in results for piece in pieces]
         return plain, html
@@ -150,6 +161,16 @@ class _Walker:
         disposition = _disposition(part)
         filename = _filename(part, self.body.charset)
         is_body = content_type in ("text/plain", "text/html") and disposition != "attachment"
+        # RFC 2183: an inline text part is shown even when it has a file name
+        # (Apple Mail attaches text files so), and so is a plain text part with
+        # only a name and no disposition; it is kept as that file too.
+        if (
+            is_body
+            and filename
+            and (disposition == "inline" or (not disposition and content_type == "text/plain"))
+        ):
+            self._keep_attachment(part, content_type, filename)
+            filename = ""
         if is_body and not filename:
             text = self._decode_text(part, content_type)
             if content_type == "text/html":
@@ -173,6 +194,16 @@ class _Walker:
         text, changed = clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
         if changed:
             self._problem(f"{content_type}: control characters removed")
+        return text
+
+    def _partless_text(self, part: Message) -> str:
+        """The text of a multipart without parts, without a closing boundary line."""
+        text = self._decode_text(part, "text/plain")
+        boundary = _param(part, "boundary")
+        if boundary:
+            lines = text.rstrip("\n").split("\n")
+            if lines and lines[-1].strip() == f"--{boundary}--":
+                text = "\n".join(lines[:-1])
         return text
 
     def _keep_attachment(self, part: Message, content_type: str, filename: str) -> None:
@@ -329,7 +360,70 @@ def _payload_bytes(part: Message) -> bytes:
         payload = part.get_payload(decode=True)
     except Exception:
         payload = None
+    defects = getattr(part, "defects", None)
+    if (
+        isinstance(payload, bytes)
+        and isinstance(defects, list)
+        and any(type(defect).__name__ in _BASE64_REPAIRS for defect in defects)
+        and _is_base64(part)
+    ):
+        # Base64 of 4n + 1 characters cannot be decoded whole: the email package
+        # then returns the base64 text itself and notes bad padding that is not
+        # there. Decode as far as it goes instead (only parts it found bad pay).
+        fixed = _base64_as_far_as_it_goes(part)
+        if fixed is not None:
+            payload = fixed
+            defects[:] = [
+                defect
+                for defect in defects
+                if type(defect).__name__
+                not in ("InvalidBase64PaddingDefect", "InvalidBase64LengthDefect")
+            ]
+            defects.append(InvalidBase64LengthDefect())
     return payload if isinstance(payload, bytes) else b""
+
+
+def _is_base64(part: Message) -> bool:
+    try:
+        return str(part.get("content-transfer-encoding", "")).strip().lower() == "base64"
+    except Exception:
+        return False
+
+
+def _base64_as_far_as_it_goes(part: Message) -> bytes | None:
+    """A base64 payload one character too long (4n + 1) without that character; else None."""
+    try:
+        encoded = str(part.get_payload(decode=False)).encode("ascii", errors="ignore")
+    except Exception:
+        return None
+    data = _NOT_BASE64.sub(b"", encoded.split(b"=", 1)[0])
+    if len(data) % 4 != 1:
+        return None
+    try:
+        return base64.b64decode(data[:-1] + b"=" * (-(len(data) - 1) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _in_order(results: list[tuple[list[str], list[str]]]) -> list[tuple[list[str], list[str]]]:
+    """Body parts of a multipart/mixed with plain parts and HTML parts, each in both views.
+
+    The text shows an HTML-only part as text and the HTML shows a plain-only part
+    as preformatted text, so both views hold every part in order (issue 12).
+    """
+    has_plain_only = any(plain and not html for plain, html in results)
+    has_html_only = any(html and not plain for plain, html in results)
+    if not (has_plain_only and has_html_only):
+        return results
+    ordered: list[tuple[list[str], list[str]]] = []
+    for plain, html in results:
+        if plain and not html:
+            text = "\n\n".join(plain)
+            html = [f"<pre>{html_module.escape(text)}</pre>"] if text.strip() else []
+        elif html and not plain:
+            plain = [html_to_text(sanitize_html(piece)[0]) for piece in html]
+        ordered.append((plain, html))
+    return ordered
 
 
 def _raw_header(part: Message, name: str) -> str | None:

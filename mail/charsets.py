@@ -17,6 +17,8 @@ import re
 
 import charset_normalizer
 
+from mail import guess, jis
+
 # Senders write the narrower label and mean the Windows superset (as browsers
 # do, WHATWG Encoding): gb2312 mail carries GBK characters, shift_jis mail
 # carries cp932's NEC and IBM extensions, and so on.
@@ -134,6 +136,19 @@ def decode_bytes(
     codec = resolve(declared)
     label = (declared or "").strip().lower()
     problem_prefix = f"{what}: "
+    if codec is not None and codec.startswith("iso2022_jp") and data.isascii():
+        text, bad = jis.decode(data)
+        if not bad:
+            # Windows' extensions (CP50220) under the plain label: what the sender meant.
+            return text, ""
+    if codec == "ascii" and jis.looks_like(data):
+        return jis.decode(data)[0], (
+            f"{problem_prefix}declared charset {label} but the text is ISO-2022-JP; "
+            "read as iso-2022-jp"
+        )
+    if codec is None and jis.looks_like(data):
+        what_label = f"unknown charset {label}" if label else "text without a declared charset"
+        return jis.decode(data)[0], f"{problem_prefix}{what_label}; read as iso-2022-jp"
     if codec is not None:
         if _is_single_byte(codec) and not data.isascii() and _is_utf8(data):
             return _strip_bom(data.decode("utf-8")), (
@@ -161,16 +176,17 @@ def decode_bytes(
 
     if codec != "utf-8" and _is_utf8(data):
         return _strip_bom(data.decode("utf-8")), f"{problem_prefix}{reason}; read as UTF-8"
+    # The caller's hint (another part's label) and the detector's choice are
+    # preferred, but every common charset is tried, and one that reads the bytes
+    # clearly better wins: a detector misreads short text, a hint may not apply.
     hinted = resolve(hint)
-    if hinted and hinted not in (codec, "utf-8", "ascii"):
-        try:
-            return data.decode(hinted), f"{problem_prefix}{reason}; read as {hinted}"
-        except UnicodeDecodeError:
-            pass
+    hinted = hinted if hinted not in (codec, "utf-8", "ascii") else None
     detected = detect(data)
-    if detected:
-        text = data.decode(detected, errors="replace")
-        return _strip_bom(text), f"{problem_prefix}{reason}; read as {detected} (detected)"
+    chosen = guess.best(data, [name for name in (hinted, detected) if name and name != codec])
+    if chosen:
+        text = data.decode(chosen, errors="replace")
+        how = "" if chosen == hinted else " (detected)"
+        return _strip_bom(text), f"{problem_prefix}{reason}; read as {resolve(chosen)}{how}"
     return data.decode("latin-1"), f"{problem_prefix}{reason}; read as latin-1"
 
 
@@ -208,6 +224,11 @@ def recover_header(value: str, *, hint: str | None = None) -> tuple[str, str]:
     senders put raw UTF-8 (or their local charset) in headers all the time.
     """
     if not _SURROGATES.search(value):
+        if "\x1b" in value and value.isascii() and jis.looks_like(value.encode("ascii")):
+            # Old Japanese mailers put ISO-2022-JP in headers unencoded.
+            return jis.decode(value.encode("ascii"))[0], (
+                "header: text without a declared charset; read as iso-2022-jp"
+            )
         return value, ""
     data = value.encode("utf-8", "surrogateescape")
     if _is_utf8(data):

@@ -30,7 +30,18 @@ _WHITESPACE = re.compile(r"\s+")
 _BRACKETED_ID = re.compile(r"<\s*([^<>\s]{1,900})\s*>")
 _ID_SEPARATORS = re.compile(r"[\s,;<>()\"]+")
 _MAX_ID_CHARS = 900
+# "for <billing@x>;" or Exim's "for billing@x;" in a Received header.
+_RECEIVED_FOR = re.compile(r"\bfor\s+<?([^\s<>;@]{1,256}@[^\s<>;@]{1,256})>?\s*;", re.IGNORECASE)
+_MAX_RECEIVED = 50
 _MAX_DATE_CHARS = 200
+# Defects of a From header that leave its one address unambiguous: an encoded
+# word inside a quoted display name ("=?windows-1251?B?...?=" <a@b>), written
+# by many mailers against RFC 2047, and the missing space after it that the
+# closing quote makes. The second parser must still read the same address.
+_HARMLESS_DEFECTS = {
+    "encoded word inside quoted string",
+    "missing trailing whitespace after encoded-word",
+}
 
 
 class BoundedHeaders(HeaderRegistry):
@@ -108,7 +119,10 @@ def sender(raw_values: list[str], *, hint: str | None = None) -> tuple[str, str,
     try:
         header = _ADDRESS_PARSER("from", value)
         mailboxes = list(header.addresses)  # type: ignore[attr-defined]
-        invalid = any(isinstance(defect, InvalidHeaderDefect) for defect in header.defects)
+        invalid = any(
+            isinstance(defect, InvalidHeaderDefect) and str(defect) not in _HARMLESS_DEFECTS
+            for defect in header.defects
+        )
     except Exception:
         return "", "", ["From header cannot be parsed; sender unknown"]
     if len(mailboxes) != 1 or invalid:
@@ -149,6 +163,17 @@ def _address_specs(value: str) -> list[str]:
         except Exception:
             return []
     return [mailbox.addr_spec for mailbox in mailboxes if mailbox.username and mailbox.domain]
+
+
+def received_for(raw_values: list[str]) -> list[str]:
+    """The recipient of each Received header's "for" clause, newest first, once each."""
+    found: dict[str, None] = {}
+    for raw in raw_values[:_MAX_RECEIVED]:
+        value = _LINE_BREAKS.sub(" ", raw)[:MAX_PARSED_CHARS]
+        for address in _RECEIVED_FOR.findall(value):
+            cleaned, _changed = clean_text(address.lower())
+            found.setdefault(cleaned, None)
+    return list(found)
 
 
 def message_ids(raw: str) -> list[str]:

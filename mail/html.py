@@ -106,13 +106,22 @@ DROPPED_WITH_CONTENT = {
 LINK_REL = "noopener noreferrer nofollow"
 
 
-def sanitize_html(html: str) -> tuple[str, int]:
-    """Safe HTML and the number of remote images whose source was removed."""
+def sanitize_html(html: str, *, remote_images: bool = False) -> tuple[str, int]:
+    """Safe HTML and the number of remote images whose source was removed.
+
+    ``remote_images`` keeps http and https image sources: only for the isolated
+    view where a staff member asked for them (mail.display).
+    """
     removed = 0
+    kept_sources = ("cid:", "http:", "https:") if remote_images else ("cid:",)
 
     def keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         nonlocal removed
-        if tag == "img" and attribute == "src" and not value.strip().lower().startswith("cid:"):
+        if (
+            tag == "img"
+            and attribute == "src"
+            and not value.strip().lower().startswith(kept_sources)
+        ):
             removed += 1
             return None
         return value

@@ -23,6 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.actors import MAIL_GATEWAY
@@ -195,8 +196,13 @@ def _process(
     *,
     check_sender_rate: bool = True,
     ignore_loop: bool = False,
+    as_person: bool = False,
 ) -> None:
     classification = loop.classify(parsed, ignore_loop=ignore_loop)
+    if as_person:
+        # An administrator says this automatic mail needs a person: it is filed
+        # as a person's mail, still never answered automatically (RFC 3834).
+        classification = loop.Classification(suppress_auto_response=True)
     parsed = loop.strip_internal_headers(parsed)
     inbound.automatic = classification.kind
     inbound.automatic_reasons = "; ".join(classification.reasons)[:500]
@@ -370,7 +376,14 @@ def _stored_id(message_id: str) -> str:
 def _text_and_files(parsed: ParsedMessage) -> tuple[str, list[IncomingFile]]:
     """The body, and the attachments within the size limit; the others stay in the raw mail."""
     limit = HelpdeskSettings.load().max_attachment_size
-    text = parsed.text if parsed.text.strip() else "(The message has no text.)"
+    text = parsed.text
+    # A PGP/MIME message (RFC 3156) has no text outside its encrypted part: that
+    # part becomes the message's armored block, which staff may show (crypto/).
+    kept = [block for block in parsed.pgp_blocks if block not in text]
+    if kept:
+        text = "\n\n".join([text.strip(), *kept] if text.strip() else kept)
+    if not text.strip():
+        text = "(The message has no text.)"
     notes: list[str] = []
     files: list[IncomingFile] = []
     for attachment in parsed.attachments:
@@ -480,6 +493,36 @@ def reprocess_loop(inbound: InboundMessage, *, by: User) -> InboundMessage:
         # The mailbox it came from is not kept: the queue comes from the recipients.
         _process(row, parsed, raw, None, check_sender_rate=False, ignore_loop=True)
         note = f"re-processed by {by.email}, the loop mark ignored"
+        row.match_detail = f"{row.match_detail}; {note}" if row.match_detail else note
+        row.match_detail = row.match_detail[:500]
+        row.save()
+    return row
+
+
+def unmatched_automatic() -> QuerySet[InboundMessage]:
+    """Bounces and auto-replies that matched no ticket, newest first (issue 12).
+
+    Nothing is done with them, but nothing is hidden either: the quarantine page
+    lists them for an administrator, who can file one as a person's mail.
+    The index inbound_received serves the order.
+    """
+    return InboundMessage.objects.filter(outcome=Outcome.IGNORED).order_by("-received_at", "-id")
+
+
+def reprocess_unmatched(inbound: InboundMessage, *, by: User) -> InboundMessage:
+    """File an automatic mail that matched no ticket as a person's mail: a reply or a ticket.
+
+    Raises what processing raises (e.g. Unprocessable); the row then stays as it was.
+    """
+    raw = read_raw(inbound.raw.name)
+    parsed = parse(raw)
+    with stored_files.atomic():
+        row = InboundMessage.objects.select_for_update().get(pk=inbound.pk)
+        if row.outcome != Outcome.IGNORED:
+            return row  # somebody re-processed it a moment ago
+        kind = row.automatic or "automatic"
+        _process(row, parsed, raw, None, check_sender_rate=False, as_person=True)
+        note = f"re-processed by {by.email} as a person's mail (was: {kind}, no ticket)"
         row.match_detail = f"{row.match_detail}; {note}" if row.match_detail else note
         row.match_detail = row.match_detail[:500]
         row.save()

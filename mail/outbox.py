@@ -6,25 +6,60 @@ row sends it, so two consumers, or a task and the sweep, never send one mail
 twice. A sender that dies after the SMTP server took the mail but before
 marking it sent leaves it to be sent again after the lease: at least once, and
 the same Message-ID lets the receiving side see the repeat.
+
+Mail of one ticket to one recipient goes out in the order it was written: a
+row waits while an earlier row of its ticket to the same first recipient is
+still queued or being sent, and sending (or giving up on) a row hands the next
+one to a sender. So the
+answer that closes a ticket reaches the customer before "your ticket was
+closed", whichever worker takes which row (issue 12).
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 from datetime import datetime, timedelta
 
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as DjangoSmtpBackend
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from mail import conf
+from mail import conf, smtp
 from mail.models import OutgoingMail, OutgoingState
 from tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 
 _SWEEP_BATCH = 500
+# Bytes of text per encoded word: 40 base64 characters, a word of 52 with its
+# "=?utf-8?b?...?=", so "Subject: " and the first word fit on the first line.
+_WORD_BYTES = 30
+
+
+def encode_subject(subject: str) -> str:
+    """A non-ASCII subject as RFC 2047 words, the first on the Subject line itself.
+
+    The email package folds a long non-ASCII subject with its first line empty,
+    and some readers then show a leading space (issue 12). Words are cut
+    between characters, never inside one, and separated by single spaces, which
+    a reader drops between encoded words; an ASCII subject is left as it is.
+    """
+    if subject.isascii():
+        return subject
+    words: list[bytes] = []
+    chunk = b""
+    for character in subject:
+        encoded = character.encode("utf-8")
+        if len(chunk) + len(encoded) > _WORD_BYTES:
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    if chunk:
+        words.append(chunk)
+    return " ".join(f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words)
 
 
 def _due(now: datetime) -> Q:
@@ -36,7 +71,7 @@ def _due(now: datetime) -> Q:
 def build_email(row: OutgoingMail) -> EmailMultiAlternatives:
     headers = {**row.headers, "Message-ID": f"<{row.message_id}>"}
     email = EmailMultiAlternatives(
-        subject=row.subject,
+        subject=encode_subject(row.subject),
         body=row.text,
         from_email=row.from_address,
         to=list(row.to),
@@ -54,6 +89,8 @@ def build_email(row: OutgoingMail) -> EmailMultiAlternatives:
 def deliver(outgoing_id: int, now: datetime | None = None) -> bool:
     """Send one mail if it is due and nobody else holds it; True when it went out."""
     now = now or timezone.now()
+    if _waits_for_earlier(outgoing_id):
+        return False
     lease_until = now + timedelta(seconds=conf.outbox_lease())
     claimed = OutgoingMail.objects.filter(_due(now), pk=outgoing_id).update(
         state=OutgoingState.SENDING,
@@ -64,14 +101,56 @@ def deliver(outgoing_id: int, now: datetime | None = None) -> bool:
         return False
     row = OutgoingMail.objects.get(pk=outgoing_id)
     try:
-        build_email(row).send(fail_silently=False)
+        _send(build_email(row))
     except Exception as error:
         _failed(row, now, lease_until, error)
         return False
     OutgoingMail.objects.filter(pk=row.pk, claimed_until=lease_until).update(
         state=OutgoingState.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
     )
+    _release_next(row)
     return True
+
+
+def _send(email: EmailMultiAlternatives) -> None:
+    """Send through the configured backend; Django's SMTP one gets SMTPUTF8 where needed."""
+    connection = get_connection()
+    if isinstance(connection, DjangoSmtpBackend) and smtp.needs_smtputf8(email):
+        connection = smtp.EmailBackend()
+    email.connection = connection
+    email.send(fail_silently=False)
+
+
+def _waits_for_earlier(outgoing_id: int) -> bool:
+    """Whether an earlier mail of the same ticket to the same recipient is still to be sent."""
+    found = (
+        OutgoingMail.objects.filter(pk=outgoing_id).values_list("ticket_id", "recipient").first()
+    )
+    if found is None or found[0] is None:
+        return False
+    ticket_id, recipient = found
+    return OutgoingMail.objects.filter(
+        ticket_id=ticket_id,
+        recipient=recipient,
+        pk__lt=outgoing_id,
+        state__in=(OutgoingState.QUEUED, OutgoingState.SENDING),
+    ).exists()
+
+
+def _release_next(row: OutgoingMail) -> None:
+    """Hand the next due mail of the row's ticket to a sender: it waited for this one."""
+    if row.ticket_id is None:
+        return
+    following = (
+        OutgoingMail.objects.filter(
+            _due(timezone.now()), ticket_id=row.ticket_id, recipient=row.recipient, pk__gt=row.pk
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if following is not None:
+        transaction.on_commit(lambda: enqueue(following), robust=True)
 
 
 def _failed(row: OutgoingMail, now: datetime, lease_until: datetime, error: Exception) -> None:
@@ -87,6 +166,8 @@ def _failed(row: OutgoingMail, now: datetime, lease_until: datetime, error: Exce
     )
     if not gave_up:
         _schedule(row.pk, next_attempt)
+    else:
+        _release_next(row)
 
 
 def _schedule(outgoing_id: int, eta: datetime) -> None:

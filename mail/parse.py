@@ -37,6 +37,16 @@ MAX_HTML_DEPTH = 1000
 # Headers of a message too large to parse are read from this much of its start.
 _MAX_HEADER_BLOCK_BYTES = 1024 * 1024
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+# Outlook writes boundary=----=_NextPart_... unquoted, though "=" must be quoted
+# (RFC 2045 5.1); the email package then reads the boundary as "----" and loses
+# every part. Such a value is quoted before parsing, in each part's Content-Type.
+_UNQUOTED_BOUNDARY = re.compile(
+    rb"(^content-type[ \t]*:[^\r\n]*(?:\r?\n(?=[ \t])[^\r\n]*)*?[;\s]boundary[ \t]*=[ \t]*)"
+    rb'([^\s";]*[=()<>@,:\\/\[\]?][^\s";]*)',
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_FIELD = re.compile(rb"[\x21-\x39\x3b-\x7e]{1,200}[ \t]*:")
+_UNIX_FROM = re.compile(rb"From ")
 # Headers read with the email package's structured parser, which reads only
 # the first MAX_PARSED_CHARS of a value; the others are read whole.
 _STRUCTURED = {
@@ -46,6 +56,7 @@ _STRUCTURED = {
     "reply-to",
     "delivered-to",
     "x-original-to",
+    "envelope-to",
     "content-type",
     "content-disposition",
     "content-transfer-encoding",
@@ -72,7 +83,7 @@ class ParsedMessage:
     to: list[str]
     cc: list[str]
     reply_to: list[str]
-    delivered_to: list[str]  # Delivered-To and X-Original-To
+    delivered_to: list[str]  # Delivered-To: the mailbox the MTA delivered to, newest first
     date: datetime | None
     text: str  # the body as text: text/plain, or derived from the HTML
     html: str  # sanitised with nh3; "" when the message has no HTML part
@@ -85,6 +96,12 @@ class ParsedMessage:
     pgp_blocks: list[str] = field(default_factory=list)
     is_pgp_mime: bool = False  # multipart/encrypted (RFC 3156): the body is in pgp_blocks
     remote_images_removed: int = 0  # <img> sources outside the message, dropped from html
+    # The envelope recipient before aliases were expanded: X-Original-To (Postfix,
+    # Dovecot) and Envelope-to (Exim). The address the customer wrote to.
+    original_to: list[str] = field(default_factory=list)
+    # The "for <address>" clauses of the Received headers, newest first (Sendmail
+    # records a Bcc recipient nowhere else).
+    received_for: list[str] = field(default_factory=list)
 
     def header(self, name: str) -> list[str]:
         """Every value of a header, case-insensitive, in order."""
@@ -161,9 +178,11 @@ def _parse(raw: bytes) -> ParsedMessage:
         to=headers.addresses(by_name.get("to", []), hint=hint),
         cc=headers.addresses(by_name.get("cc", []), hint=hint),
         reply_to=headers.addresses(by_name.get("reply-to", []), hint=hint),
-        delivered_to=headers.addresses(
-            by_name.get("delivered-to", []) + by_name.get("x-original-to", []), hint=hint
+        delivered_to=headers.addresses(by_name.get("delivered-to", []), hint=hint),
+        original_to=headers.addresses(
+            by_name.get("x-original-to", []) + by_name.get("envelope-to", []), hint=hint
         ),
+        received_for=headers.received_for(by_name.get("received", [])),
         date=headers.date(first("date")) if "date" in by_name else None,
         text=text,
         html=html,
@@ -175,6 +194,31 @@ def _parse(raw: bytes) -> ParsedMessage:
         is_pgp_mime=body.is_pgp_mime,
         remote_images_removed=remote_images,
     )
+
+
+def html_with_remote_images(raw: bytes) -> str:
+    """The message's HTML sanitised as ``ParsedMessage.html`` is, but with its remote images.
+
+    For the isolated HTML view, once a staff member asked for the images; "" when
+    the message has no HTML or it cannot be read.
+    """
+    try:
+        problems: list[str] = []
+        cut_type = f"application/x-frontdesk-depth-cut-{secrets.token_hex(8)}"
+        limits = Limits(
+            parts=MAX_PARTS,
+            depth=MAX_DEPTH,
+            attachment_bytes=MAX_ATTACHMENT_BYTES,
+            cut_type=cut_type,
+        )
+        body = read_body(_read_mime(bytes(raw), cut_type, problems), limits)
+        if not body.html or too_complex(
+            body.html, max_tags=MAX_HTML_TAGS, max_depth=MAX_HTML_DEPTH
+        ):
+            return ""
+        return sanitize_html(body.html, remote_images=True)[0]
+    except Exception:
+        return ""
 
 
 def _display(body: Body, problems: list[str]) -> tuple[str, str, int]:
@@ -201,6 +245,9 @@ def _read_mime(raw: bytes, cut_type: str, problems: list[str]) -> Message:
             "only its headers were read"
         )
         return _read_headers_only(raw)
+    raw = _repair_header_block(raw, problems)
+    if _may_have_unquoted_boundary(raw):
+        raw = _UNQUOTED_BOUNDARY.sub(rb'\1"\2"', raw)
     prepared, cut = limit_nesting(raw, MAX_DEPTH, cut_type)
     if cut:
         # Also inside forwarded messages, which the body walk does not enter.
@@ -212,6 +259,70 @@ def _read_mime(raw: bytes, cut_type: str, problems: list[str]) -> Message:
     except Exception as error:
         problems.append(f"MIME structure cannot be read ({type(error).__name__}); headers only")
     return _read_headers_only(raw)
+
+
+def _repair_header_block(raw: bytes, problems: list[str]) -> bytes:
+    """The header block with lines that are no header made readable, as far as they can be.
+
+    A first line that is no header (a mailbox's ">From " envelope line, junk)
+    ends the email package's header block at once, so the message loses every
+    header; such lines before the first header are skipped. A line without a
+    leading space in the middle of the headers (a gateway's broken folding)
+    ends it too, and the headers after it become body text; when a header
+    follows further on, the line is joined to the header before it. Otherwise
+    it is where the body begins, as the email package reads it.
+    """
+    end = _HEADER_END.search(raw, 0, _MAX_HEADER_BLOCK_BYTES)
+    block = raw[: end.start()] if end else raw[:_MAX_HEADER_BLOCK_BYTES]
+    lines = block.splitlines(keepends=True)
+    if not lines or all(_is_header_line(line) for line in lines):
+        return raw
+    fields = [number for number, line in enumerate(lines) if _HEADER_FIELD.match(line)]
+    if not fields:
+        return raw
+    last_field = fields[-1]
+    repaired: list[bytes] = []
+    skipped = joined = 0
+    seen_field = False
+    for number, line in enumerate(lines):
+        if _is_header_line(line) or (number == 0 and _UNIX_FROM.match(line)):
+            repaired.append(line)
+            seen_field = seen_field or bool(_HEADER_FIELD.match(line))
+        elif number > last_field:
+            break  # the body starts here, without a blank line before it
+        elif not seen_field:
+            skipped += 1
+        else:
+            repaired.append(b" " + line)
+            joined += 1
+    else:
+        number = len(lines)
+    if not skipped and not joined:
+        return raw
+    if skipped:
+        problems.append("a first line that is no header was skipped")
+    if joined:
+        problems.append("header line without leading space joined to the header before it")
+    rest = b"".join(lines[number:]) + raw[len(block) :]
+    if number < len(lines):
+        ending = b"\r\n" if lines[0].endswith(b"\r\n") else b"\n"
+        rest = ending + rest
+    return b"".join(repaired) + rest
+
+
+def _may_have_unquoted_boundary(raw: bytes) -> bool:
+    """A fast look for "boundary=" not followed by a quote (the regex is slow on 20 MB)."""
+    for needle in (b"oundary=", b"OUNDARY="):
+        start = raw.find(needle)
+        while start >= 0:
+            if raw[start + len(needle) : start + len(needle) + 1] not in (b'"', b""):
+                return True
+            start = raw.find(needle, start + 1)
+    return False
+
+
+def _is_header_line(line: bytes) -> bool:
+    return line[:1] in (b" ", b"\t") or bool(_HEADER_FIELD.match(line))
 
 
 def _read_headers_only(raw: bytes) -> Message:

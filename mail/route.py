@@ -35,7 +35,7 @@ def thread_ids(parsed: ParsedMessage) -> list[str]:
 
 
 def recipient_addresses(parsed: ParsedMessage) -> list[str]:
-    return [*parsed.delivered_to, *parsed.to, *parsed.cc]
+    return [*parsed.original_to, *parsed.delivered_to, *parsed.to, *parsed.cc]
 
 
 def locate(parsed: ParsedMessage) -> Located | None:
@@ -92,7 +92,7 @@ def staff_user(address: str) -> User | None:
     if not address:
         return None
     user = (
-        User.objects.filter(email__iexact=address, is_active=True, staff_profile__isnull=False)
+        User.objects.filter(email__same=address, is_active=True, staff_profile__isnull=False)
         .select_related("staff_profile")
         .first()
     )
@@ -152,14 +152,26 @@ def staff_proof(ticket: Ticket, user: User, parsed: ParsedMessage) -> str:
 
 
 def queue_for(parsed: ParsedMessage, mailbox_queue: Queue | None = None) -> Queue | None:
-    """The mailbox's queue, else the first recipient that is a queue address (None: default).
+    """The mailbox's queue, else the queue of the address the customer wrote to.
 
-    Delivered-To and X-Original-To come first: they name the address the MTA
-    delivered to, which is what an alias of the main address shows.
+    Queue addresses are often aliases of the main support address: the MTA then
+    delivers to support@ (Delivered-To) what the customer sent to billing@. So
+    the written address wins: the envelope's original recipient (X-Original-To,
+    Envelope-to), then To and Cc, then Delivered-To, then the Received headers'
+    "for" clauses (Sendmail keeps a Bcc recipient nowhere else). None: default.
     """
     if mailbox_queue is not None:
         return mailbox_queue
-    recipients = [address.lower() for address in [*parsed.delivered_to, *parsed.to, *parsed.cc]]
+    recipients = [
+        address.lower()
+        for address in [
+            *parsed.original_to,
+            *parsed.to,
+            *parsed.cc,
+            *parsed.delivered_to,
+            *parsed.received_for,
+        ]
+    ]
     if not recipients:
         return None
     # EmailField keeps the case an admin typed: compare without it. A help desk has

@@ -89,9 +89,9 @@ EXPECTED: dict[str, Expected] = {
     "apple_mail_text_attachment.eml": Expected(
         "My notes",
         "chloe.martin@icloud.example",
-        "Notes from the call are attached.",
+        # RFC 2183: an inline text part is shown, even with a file name (issue 12).
+        "Notes from the call are attached.\n\n1. Reinstall the agent.\n2. Restart.",
         ("notes.txt",),
-        not_in_text="Reinstall the agent",
     ),
     "thunderbird_flowed.eml": Expected(
         "VPN drops every hour",
@@ -129,10 +129,69 @@ EXPECTED: dict[str, Expected] = {
     "mixed_plain_and_html_parts.eml": Expected(
         "Text then HTML",
         "sender@test.example",
-        "First, plain text.\n\nAnd a plain footer.",
+        "First, plain text.\n\nThen an HTML part.\n\nAnd a plain footer.",
         html="<p>Then an HTML part.</p>",
     ),
     # Structure
+    "outlook_unquoted_boundary.eml": Expected(
+        "Printer prints blank pages",
+        "jordan.lee@corp.example",
+        "The printer on floor 3 prints blank pages since Monday.",
+        from_name="Lee, Jordan",
+        html="<b>blank</b>",
+        not_in_text="NextPart",
+    ),
+    "multipart_boundary_never_met.eml": Expected(
+        "Boundary never met",
+        "sender@test.example",
+        "The boundary never comes, and this text must still be read.",
+        problems=("multipart without its start boundary",),
+    ),
+    "multipart_without_parts.eml": Expected(
+        "Multipart without parts",
+        "sender@test.example",
+        "A preamble holds the only text of this message.",
+        problems=("multipart without its start boundary",),
+    ),
+    "inline_text_with_filename.eml": Expected(
+        "Log inline",
+        "sender@test.example",
+        "The error log is below.\n\nERROR 42: disk full on /var\n\nThanks for looking.",
+        ("error.log",),
+    ),
+    "x_uuencode_text_body.eml": Expected(
+        "x-uuencode text body",
+        "sender@test.example",
+        "Grüße, the whole body was uuencoded.",
+        not_in_text="begin 644",
+    ),
+    "x_uuencode_without_begin.eml": Expected(
+        "x-uuencode without a begin line",
+        "sender@test.example",
+        "The report follows.",
+        ("report.txt",),
+    ),
+    "base64_impossible_length.eml": Expected(
+        "Base64 of impossible length",
+        "sender@test.example",
+        "Decoded as far as it goes, then one stray character.",
+        problems=("base64 of impossible length; the last character was dropped",),
+    ),
+    "header_continuation_without_space.eml": Expected(
+        "A subject that a broken gateway folded without a leading space",
+        "customer@test.example",
+        "The headers above were folded wrongly.",
+        problems=("header line without leading space joined to the header before it",),
+        message_id="broken-fold@test.example",
+        not_in_text="Message-ID",
+    ),
+    "header_first_line_junk.eml": Expected(
+        "First line is no header",
+        "customer@test.example",
+        "A mailbox escaped the envelope line.",
+        problems=("a first line that is no header was skipped",),
+        message_id="first-line-junk@test.example",
+    ),
     "nested_multipart.eml": Expected(
         "Nested parts",
         "nadia@deep.example",
@@ -199,6 +258,52 @@ EXPECTED: dict[str, Expected] = {
         "sender@test.example",
         "お世話になっております。昨日からログインできません。",
         from_name="山田 太郎",
+    ),
+    # Without a label, or a label that does not fit (issue 12)
+    "iso2022jp_unlabelled.eml": Expected(
+        "ログインできません",
+        "sender@test.example",
+        "お世話になっております。昨日からログインできません。",
+        problems=("text without a declared charset; read as iso-2022-jp",),
+    ),
+    "iso2022jp_cp50220_extensions.eml": Expected(
+        "注文①の件", "sender@test.example", "注文番号①の件、㈱テストの№3、Ⅲ型です。"
+    ),
+    "gbk_unlabelled.eml": Expected(
+        "GBK without a label",
+        "sender@test.example",
+        "您好，文件无法打开，请帮忙看一下。谢谢！",
+        problems=("8-bit text without a declared charset; read as gb18030",),
+    ),
+    "gb2312_unlabelled_short.eml": Expected(
+        "Short GB2312 without a label",
+        "sender@test.example",
+        "无法登录邮箱",
+        problems=("8-bit text without a declared charset; read as gb18030",),
+    ),
+    "shift_jis_unlabelled.eml": Expected(
+        "Shift_JIS without a label",
+        "sender@test.example",
+        "お世話になっております。昨日からログインできません。",
+        problems=("8-bit text without a declared charset; read as cp932",),
+    ),
+    "raw_subject_cp1251_latin1_body.eml": Expected(
+        "Проблема с доступом",
+        "ivan@test.example",
+        "Réunion à Paris, café à 10 h.",
+        problems=("header: 8-bit text without a declared charset; read as cp1251",),
+    ),
+    "raw_subject_gbk_utf8_body.eml": Expected(
+        "无法登录邮箱",
+        "li@test.example",
+        "Hello, the subject says it.",
+        problems=("header: 8-bit text without a declared charset; read as gb18030",),
+    ),
+    "raw_subject_koi8r_cp1252_body.eml": Expected(
+        "Не работает почта",
+        "olga@test.example",
+        "Grüße – bitte um Rückruf.",
+        problems=("header: 8-bit text without a declared charset; read as koi8-r",),
     ),
     "windows1251.eml": Expected("Не работает почта", "sender@test.example", RUSSIAN),
     "koi8r.eml": Expected("Проблема с почтой", "sender@test.example", RUSSIAN),
@@ -335,6 +440,36 @@ EXPECTED: dict[str, Expected] = {
         "RE: ticket", "old@client.example", "Hello.", message_id="bare-id-1@client.example"
     ),
     "delivered_to_headers.eml": Expected("Routing headers", "customer@test.example", "Hello."),
+    # Routing headers of each common MTA: queue addresses as aliases (issue 12)
+    **{
+        f"route_{name}.eml": Expected(subject, "customer@test.example", "invoice shows")
+        for name, subject in [
+            ("postfix_alias", "Postfix alias"),
+            ("exim_envelope_to", "Exim alias, the desk in Bcc"),
+            ("sendmail_bcc", "Sendmail, the desk in Bcc"),
+            ("dovecot_lmtp", "Dovecot LMTP"),
+            ("gmail_forwarding", "Gmail forwarding"),
+        ]
+    },
+    # Senders as clients write them (issue 12)
+    "sender_quoted_encoded_word.eml": Expected(
+        "Quoted encoded word", "ivan@test.example", "Hello.", from_name="Иван Петров"
+    ),
+    "sender_encoded_comma.eml": Expected(
+        "Encoded comma", "juergen.mueller@corp.example", "Hello.", from_name="Müller, Jürgen"
+    ),
+    "sender_quoted_encoded_comma.eml": Expected(
+        "Quoted encoded comma", "jordan.lee@corp.example", "Hello.", from_name="Lee, Jordan"
+    ),
+    "sender_eai_utf8.eml": Expected(
+        "Internationalised address",
+        "jörg@bücher.example",
+        "Grüße aus dem Bücherladen.",
+        from_name="Jörg Müller",
+    ),
+    "sender_eai_cjk.eml": Expected(
+        "EAI in Japanese", "山田@例え.テスト", "よろしくお願いします。", from_name="山田"
+    ),
     "bad_date.eml": Expected("Unparseable date", "sender@test.example", "Hello."),
     "date_minus_zero.eml": Expected("Date with -0000", "sender@test.example", "Hello."),
     # Machines: bounces, receipts, auto-replies, lists
@@ -477,11 +612,8 @@ def test_recipient_headers_are_lists_of_lower_case_addresses() -> None:
     assert message.to == ["billing@frontdesk.example"]
     assert message.cc == ["colleague@test.example", "boss@test.example"]
     assert message.reply_to == ["replies@test.example"]
-    assert message.delivered_to == [
-        "support@frontdesk.example",
-        "catchall@frontdesk.example",
-        "billing@frontdesk.example",
-    ]
+    assert message.delivered_to == ["support@frontdesk.example", "catchall@frontdesk.example"]
+    assert message.original_to == ["billing@frontdesk.example"]
     names = parse(read("non_ascii_display_names.eml"))
     assert names.to == ["support@frontdesk.example", "natalia@test.example"]
     assert names.cc == ["juergen@test.example"]

@@ -1,4 +1,5 @@
-"""The quarantine (S31): mail that could not be processed, for administrators to re-run."""
+"""The quarantine (S31): mail that could not be processed, for administrators to re-run;
+and automatic mail (bounces, auto-replies) that matched no ticket, to file as a person's."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from frontdesk.storage import out_of_space
-from mail.ingest import reprocess
-from mail.models import QuarantinedMessage
+from mail.ingest import TEMPORARY_ERRORS, reprocess, reprocess_unmatched, unmatched_automatic
+from mail.models import InboundMessage, Outcome, QuarantinedMessage
 from panel.auth import StaffRequest, admin_required
 from panel.mail_headers import read_headers
 from panel.views.attachments import content_disposition
@@ -20,6 +21,8 @@ from tickets import queries
 from tickets.models import Ticket
 
 PAGE_SIZE = 50
+# The newest automatic mail without a ticket shown; older ones stay in the admin.
+RECENT_UNMATCHED = 50
 
 
 def ticket_of(user: User, entry: QuarantinedMessage) -> Ticket | None:
@@ -41,6 +44,9 @@ def quarantine_list(request: StaffRequest) -> HttpResponse:
         "page": page,
         "rows": [(entry, read_headers(entry.raw)) for entry in page],
         "show_resolved": show_resolved,
+        "unmatched": [
+            (row, read_headers(row.raw)) for row in unmatched_automatic()[:RECENT_UNMATCHED]
+        ],
     }
     return render(request, "panel/quarantine.html", context)
 
@@ -105,3 +111,27 @@ def quarantine_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
         done += " " + _("Ticket #%(number)s.") % {"number": ticket.number}
     messages.success(request, done)
     return redirect("panel:quarantine_entry", pk=entry.pk)
+
+
+@require_POST
+@admin_required
+def unmatched_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
+    """The admin says this automatic mail needs a person: file it as a reply or a ticket."""
+    row = get_object_or_404(InboundMessage, pk=pk)
+    if row.outcome != Outcome.IGNORED:
+        messages.info(request, _("This message was processed already."))
+        return redirect("panel:quarantine")
+    try:
+        row = reprocess_unmatched(row, by=request.user)
+    except TEMPORARY_ERRORS:
+        raise
+    except Exception as error:
+        failure = f"{type(error).__name__}: {error}"
+        messages.error(request, _("It could not be processed: %(error)s") % {"error": failure})
+        return redirect("panel:quarantine")
+    done = _("Re-processed: %(outcome)s.") % {"outcome": row.get_outcome_display()}
+    ticket = queries.find(request.user, row.ticket_id) if row.ticket_id else None
+    if ticket:
+        done += " " + _("Ticket #%(number)s.") % {"number": ticket.number}
+    messages.success(request, done)
+    return redirect("panel:quarantine")

@@ -16,9 +16,13 @@ from pathlib import Path
 
 import corpus_charsets
 import corpus_clients
+import corpus_fidelity
 import corpus_headers
 import corpus_machines
+import corpus_routing
+import corpus_senders
 import corpus_structure
+import corpus_unlabelled
 
 HERE = Path(__file__).resolve().parent
 # CRLF as mail travels over SMTP; the other files use LF, as mailboxes keep them.
@@ -29,10 +33,14 @@ def corpus() -> dict[str, bytes]:
     """Every stored message by file name, as written to disk."""
     messages = (
         corpus_clients.MESSAGES
+        | corpus_fidelity.MESSAGES
         | corpus_structure.MESSAGES
         | corpus_charsets.MESSAGES
         | corpus_headers.MESSAGES
         | corpus_machines.MESSAGES
+        | corpus_unlabelled.MESSAGES
+        | corpus_routing.MESSAGES
+        | corpus_senders.MESSAGES
     )
     return {
         name: data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") if name in CRLF else data

@@ -19,7 +19,8 @@ from tickets.models import Event, MessageKind, Ticket
 )
 def test_the_queue_comes_from_the_recipient_headers(mail_world, header, queue_name):
     extra = {header: BILLING if queue_name == "Billing" else SALES}
-    to = "someone@elsewhere.example" if header in ("To", "Cc") else SUPPORT
+    # Delivered-To counts only when no address the customer wrote to is a queue's.
+    to = SUPPORT if header == "X-Original-To" else "someone@elsewhere.example"
     if header == "To":
         to, extra = BILLING, {}
 
@@ -28,8 +29,9 @@ def test_the_queue_comes_from_the_recipient_headers(mail_world, header, queue_na
     assert Ticket.objects.get().queue.name == queue_name
 
 
-def test_delivered_to_wins_over_to_for_an_alias_of_the_main_address(mail_world):
-    ingest(make_mail(to=SUPPORT, headers={"Delivered-To": SALES}), "test")
+def test_x_original_to_wins_over_to_for_an_alias_of_the_main_address(mail_world):
+    # Issue 12: the alias the customer wrote to, not the mailbox it was delivered to.
+    ingest(make_mail(to=SUPPORT, headers={"Delivered-To": SUPPORT, "X-Original-To": SALES}), "test")
 
     assert Ticket.objects.get().queue == mail_world.sales
 

@@ -5,8 +5,8 @@ from itertools import count
 import pytest
 
 from mail.ingest import quarantine, read_raw
-from mail.models import QuarantinedMessage
-from tests.panel.helpers import duplicate_ids, unlabelled_controls
+from mail.models import OutgoingMail, QuarantinedMessage
+from tests.panel.helpers import duplicate_ids, rendered_form, unlabelled_controls
 from tickets.models import Ticket
 
 _numbers = count(1)
@@ -265,9 +265,95 @@ def test_re_processing_is_a_post_only(world, as_user):
 def test_the_quarantine_pages_have_labelled_controls_and_unique_ids(world, as_user):
     entry = quarantined(raw_mail())
     quarantined(raw_mail())
+    unmatched_bounce()
+    unmatched_bounce()
     client = as_user(world.admin)
 
     for url in ("/panel/mail/quarantine/", entry_url(entry)):
         page = client.get(url).content.decode()
         assert unlabelled_controls(page) == [], url
         assert duplicate_ids(page) == set(), url
+
+
+# Automatic mail that matched no ticket (issue 12): shown here, and can be filed.
+
+
+def unmatched_bounce(recipient: str = "gone@a.example"):
+    """A bounce of mail Frontdesk never sent: it matches no ticket and is set aside."""
+    from mail.ingest import ingest
+    from tests.fixtures_mail import dsn_bounce
+
+    raw = dsn_bounce("From: someone@elsewhere.example\nSubject: Old news", recipient=recipient)
+    result = ingest(raw, "mailgate")
+    assert result.inbound is not None and result.inbound.outcome == "ignored"
+    return result.inbound
+
+
+def unmatched_url(inbound) -> str:
+    return f"/panel/mail/quarantine/unmatched/{inbound.pk}/reprocess/"
+
+
+def test_a_bounce_that_matches_no_ticket_is_listed_with_why_it_was_set_aside(world, as_user):
+    inbound = unmatched_bounce()
+
+    page = as_user(world.admin).get("/panel/mail/quarantine/").content.decode()
+
+    row = page.split(f'id="unmatched-{inbound.pk}"')[1].split("</tr>")[0]
+    assert "Mail Delivery System &lt;MAILER-DAEMON@mx.a.example&gt;" in row
+    assert "Undelivered Mail Returned to Sender" in row
+    assert "Auto-Submitted: auto-replied" in row
+    assert f'action="{unmatched_url(inbound)}"' in row
+
+
+def test_an_administrator_files_an_unmatched_bounce_as_a_ticket(world, as_user):
+    inbound = unmatched_bounce(recipient="lost@customer.example")
+    client = as_user(world.admin)
+    page = client.get("/panel/mail/quarantine/").content.decode()
+
+    response = client.post(
+        unmatched_url(inbound), rendered_form(page, f"unmatched-form-{inbound.pk}")
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/panel/mail/quarantine/"
+    ticket = Ticket.objects.get()
+    assert ticket.title == "Undelivered Mail Returned to Sender"
+    assert "lost@customer.example" in ticket.messages.get().text
+    inbound.refresh_from_db()
+    assert inbound.outcome == "new_ticket" and inbound.ticket == ticket
+    assert "as a person's mail" in inbound.match_detail
+    # No confirmation goes to a mailer daemon.
+    assert not OutgoingMail.objects.filter(ticket=ticket).exists()
+    after = client.get(response["Location"]).content.decode()
+    assert f"Opened a ticket. Ticket #{ticket.number}." in after
+    assert f'id="unmatched-{inbound.pk}"' not in after
+
+
+def test_an_unmatched_bounce_is_filed_once(world, as_user):
+    inbound = unmatched_bounce()
+    client = as_user(world.admin)
+
+    client.post(unmatched_url(inbound))
+    page = client.post(unmatched_url(inbound), follow=True).content.decode()
+
+    assert "This message was processed already." in page
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize("person", ["customer_a", "agent", "supervisor"])
+def test_only_administrators_file_unmatched_mail(world, as_user, person):
+    inbound = unmatched_bounce()
+
+    assert as_user(getattr(world, person)).post(unmatched_url(inbound)).status_code == 403
+    assert as_user(world.admin).get(unmatched_url(inbound)).status_code == 405
+    assert not Ticket.objects.exists()
+
+
+def test_the_mail_page_counts_the_automatic_mail_set_aside_and_links_to_it(world, as_user):
+    unmatched_bounce()
+    unmatched_bounce()
+
+    page = as_user(world.admin).get("/panel/mail/").content.decode()
+
+    count = page.split('id="unmatched-count"')[1].split("</dd>")[0]
+    assert "2 set aside" in count
+    assert 'href="/panel/mail/quarantine/#unmatched-heading"' in count
