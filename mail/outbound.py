@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import formataddr
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -30,7 +29,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from accounts import preferences
 from accounts.models import StaffProfile, User
-from mail import loop, outbox, route, tokens
+from mail import after_commit, loop, route, tokens
 from mail.addresses import is_valid, our_addresses, unique_valid
 from mail.models import InboundMessage, Outcome, OutgoingKind, OutgoingMail
 from portal import links
@@ -364,6 +363,5 @@ def _queue_mail(
     files = list(attachments)
     if files:
         row.attachments.set(files)
-    # Robust: a broken task queue must not fail the committed action; the sweep sends it.
-    transaction.on_commit(lambda: outbox.enqueue(row.pk), robust=True)
+    after_commit.send_after_commit(row.pk)
     return row

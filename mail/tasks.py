@@ -11,6 +11,12 @@ def send_outgoing_mail(outgoing_id: int) -> bool:
     return outbox.deliver(outgoing_id)
 
 
+@db_task()
+def send_outgoing_mails(outgoing_ids: list[int]) -> int:
+    """The mails one transaction wrote (mail/after_commit.py), one after another."""
+    return sum(outbox.deliver(outgoing_id) for outgoing_id in outgoing_ids)
+
+
 @periodic_job("outbox-sweep")
 def sweep_outbox() -> int:
     return outbox.sweep()

@@ -31,6 +31,8 @@ PAGE_SIZE = 25
 #: A search counts its results up to here and says "1,000+" beyond: counting every
 #: match of a common word in a million tickets would cost more than finding them.
 COUNT_CAP = 1000
+# The count tells whether a search sorted by rank has too many matches to rank.
+assert COUNT_CAP >= queries.RANKED_UP_TO
 # Deeper than anybody pages; a refined search is the way on.
 MAX_PAGE = 400
 
@@ -79,6 +81,12 @@ class Results:
     next_url: str = ""
     best_match_url: str = ""
     extra_query: dict[str, str] = field(default_factory=dict)
+    #: Sorted by rank, but too many matched to rank them: newest first.
+    newest_first: bool = False
+
+    @property
+    def ranked_up_to(self) -> str:
+        return number_format(queries.RANKED_UP_TO, force_grouping=True)
 
     @property
     def capped(self) -> bool:
@@ -137,9 +145,11 @@ def build_results(
     were given. ``query`` is what the table's links keep (the page's own query string
     by default); they change only ``sort`` and ``page``."""
     query = request.GET if query is None else query
-    tickets = queries.find_tickets(user, criteria)
     number = page_number(request)
-    found = queries.page_of(tickets, offset=(number - 1) * PAGE_SIZE, size=PAGE_SIZE)
+    # Counted on every page, capped: a count taken only when a page is full would
+    # make the queries of a page depend on how many rows there are.
+    page = queries.search_page(user, criteria, page=number, size=PAGE_SIZE, cap=COUNT_CAP)
+    found, counted = page.tickets, page.counted
     rows = [Row(ticket) for ticket in found[:PAGE_SIZE]]
     if criteria.text and rows:
         marked = search.snippets(
@@ -147,9 +157,6 @@ def build_results(
         )
         for row in rows:
             row.snippet = _beyond_the_title(marked.get(row.ticket.number), row.ticket.title)
-    # Counted on every page, capped: a count taken only when a page is full would
-    # make the queries of a page depend on how many rows there are.
-    counted = queries.count_up_to(tickets, COUNT_CAP)
     sort = criteria.ordering
     results = Results(
         source=source,
@@ -163,6 +170,7 @@ def build_results(
             for key, label in COLUMN_LABELS.items()
         ],
         can_supervise=is_supervising(user),
+        newest_first=page.newest_first,
     )
     if criteria.text and sort != "rank":
         results.best_match_url = _url(source.url, query, sort="rank")

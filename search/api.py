@@ -20,16 +20,21 @@ from tickets.models import Ticket
 __all__ = ["SearchQuery", "Term", "count_capped", "matching", "parse", "snippets"]
 
 
-def matching(tickets: QuerySet[Ticket], query: SearchQuery, *, notes: bool) -> QuerySet[Ticket]:
+def matching(
+    tickets: QuerySet[Ticket], query: SearchQuery, *, notes: bool, ranked: bool = True
+) -> QuerySet[Ticket]:
     """The tickets of ``tickets`` that match, annotated with ``search_rank`` (higher is
     better; unordered: the caller sorts, by ``-search_rank`` for relevance).
 
     ``notes``: whether internal notes count (staff); customers' searches never
-    match words that only a note holds. An empty query matches nothing.
+    match words that only a note holds. ``ranked=False`` leaves the rank 0 and
+    costs nothing: a rank is computed for every match before any is sorted
+    (PostgreSQL's ``ts_rank`` reads each match's whole ``tsvector``), so only a
+    search sorted by rank asks for it. An empty query matches nothing.
     """
     if not query:
         return tickets.none().annotate(search_rank=Value(0.0))
-    return for_connection(tickets.db).matching(tickets, query, notes=notes)
+    return for_connection(tickets.db).matching(tickets, query, notes=notes, ranked=ranked)
 
 
 def snippets(

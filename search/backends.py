@@ -15,16 +15,17 @@ from typing import Any, Protocol
 from django.contrib.postgres.search import SearchQuery as PostgresQuery
 from django.contrib.postgres.search import SearchRank
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
 
 from search.documents import Document
+from search.models import TicketVector
 from search.query import SearchQuery, Term
 from tickets.models import Ticket
 
 
 class Backend(Protocol):
     def matching(
-        self, tickets: QuerySet[Ticket], query: SearchQuery, *, notes: bool
+        self, tickets: QuerySet[Ticket], query: SearchQuery, *, notes: bool, ranked: bool
     ) -> QuerySet[Ticket]: ...
 
     def write(self, documents: Sequence[Document], using: str) -> None: ...
@@ -68,13 +69,14 @@ def fts5_expression(query: SearchQuery, *, notes: bool) -> str:
 
 class SqliteIndex:
     def matching(
-        self, tickets: QuerySet[Ticket], query: SearchQuery, *, notes: bool
+        self, tickets: QuerySet[Ticket], query: SearchQuery, *, notes: bool, ranked: bool
     ) -> QuerySet[Ticket]:
         # The join is by rowid: FTS5 finds the matching numbers, each ticket row
         # is then one primary-key look-up and the visibility test.
-        return tickets.filter(
-            search_text__document__match=fts5_expression(query, notes=notes)
-        ).annotate(search_rank=-F("search_text__rank"))
+        found = tickets.filter(search_text__document__match=fts5_expression(query, notes=notes))
+        if not ranked:
+            return found.annotate(search_rank=Value(0.0))
+        return found.annotate(search_rank=-F("search_text__rank"))
 
     def write(self, documents: Sequence[Document], using: str) -> None:
         with connections[using].cursor() as cursor:
@@ -185,14 +187,17 @@ class TsQuery(PostgresQuery):
 
 class PostgresIndex:
     def matching(
-        self, tickets: QuerySet[Ticket], query: SearchQuery, *, notes: bool
+        self, tickets: QuerySet[Ticket], query: SearchQuery, *, notes: bool, ranked: bool
     ) -> QuerySet[Ticket]:
         wanted = TsQuery(tsquery_expression(query, notes=notes))
+        numbers = TicketVector.objects.filter(vector=wanted).values("ticket_id")
+        # The matching numbers first, then each ticket by primary key (tickets/lookups.py).
+        found = tickets.filter(number__any_of=numbers)
+        if not ranked:
+            return found.annotate(search_rank=Value(0.0))
         # Ranked by what was asked for: ts_rank counts a left-out word as missing.
         asked = TsQuery(tsquery_expression(replace(query, excluded=()), notes=notes))
-        return tickets.filter(search_vector__vector=wanted).annotate(
-            search_rank=SearchRank(F("search_vector__vector"), asked)
-        )
+        return found.annotate(search_rank=SearchRank(F("search_vector__vector"), asked))
 
     def write(self, documents: Sequence[Document], using: str) -> None:
         # A rebuild that read a ticket before a change never overwrites the row

@@ -11,7 +11,8 @@ from panel import searching
 from tests.conftest import SETUP
 from tests.panel.helpers import queries_for
 from tests.panel.search_helpers import opened, rows
-from tickets import actions
+from tickets import actions, queries
+from tickets.criteria import Criteria
 
 
 def found(page: str) -> list[int]:
@@ -202,3 +203,36 @@ def test_the_results_cost_the_same_queries_for_10_and_60_tickets(world, as_user,
     for n in range(50):
         opened(world.billing, f"Printer {n}", text="The printer is on fire.")
     assert queries_for(client, f"/panel/search/?q={query}") == few
+
+
+def test_too_many_matches_to_rank_come_newest_first_and_the_page_says_so(
+    world, as_user, monkeypatch
+):
+    in_title = opened(world.support, "Invoice wrong", text="See the subject.")
+    in_body = [opened(world.support, "Question", text=f"Invoice {n} is late.") for n in range(3)]
+    client = as_user(world.admin)
+    page = search(client, "invoice")
+    assert rows(page, "search")[0] == in_title.number
+    assert 'id="sorted-by-rank"' in page and "sorted-newest-unranked" not in page
+    monkeypatch.setattr(queries, "RANKED_UP_TO", 3)
+    page = search(client, "invoice")
+    newest = sorted([in_title.number, *(t.number for t in in_body)], reverse=True)
+    assert rows(page, "search") == newest
+    assert 'id="sorted-newest-unranked"' in page and 'id="sorted-by-rank"' not in page
+    assert "More than 3 match, too many to rank" in page
+
+
+def test_a_page_of_results_is_the_same_slice_below_and_beyond_the_counted_numbers(world):
+    made = [opened(world.support, f"Printer {n}", text="The printer jams.") for n in range(9)]
+    newest = sorted((ticket.number for ticket in made), reverse=True)
+    criteria = Criteria(text="printer", sort="-created", include_closed=True)
+    pages = [
+        queries.search_page(world.admin, criteria, page=number, size=2, cap=4)
+        for number in range(1, 7)
+    ]
+    # Five numbers are read (the cap and one more): pages past them are read by offset.
+    assert {page.counted for page in pages} == {5}
+    for number, page in enumerate(pages, start=1):
+        offset = (number - 1) * 2
+        assert [t.number for t in page.tickets] == newest[offset : offset + 3], number
+        assert not page.newest_first
