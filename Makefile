@@ -10,10 +10,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
+# Debian packages Frontdesk itself needs: enchant and the hunspell dictionaries of
+# the answer form's spellcheck (spelling/). `make run` and `make test` install them.
+RUN_PACKAGES := libenchant-2-2 hunspell-en-us hunspell-de-de hunspell-fr hunspell-es hunspell-ru
+
 # Debian packages the test suite needs: Chromium (and a font) for the browser
 # tests of the panel, Dovecot as a real IMAP and POP3 server for the mail tests.
 # A PostgreSQL server is seen to by scripts/ensure-postgres.sh.
-TEST_PACKAGES := chromium fonts-liberation dovecot-imapd dovecot-pop3d
+TEST_PACKAGES := chromium fonts-liberation dovecot-imapd dovecot-pop3d $(RUN_PACKAGES)
 
 # The Redis the worker tests queue tasks through (database 15 by default).
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
@@ -34,6 +38,7 @@ help:
 	@echo "PYTEST_ARGS='-k x' passes arguments to pytest"
 
 run: $(VENV)/.installed
+	@bash scripts/ensure-system-packages.sh $(RUN_PACKAGES)
 	$(BIN)/frontdesk run --demo
 
 test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres

@@ -69,6 +69,20 @@ def integration(name: str) -> System:
     return System(SystemPart.INTEGRATION, name)
 
 
+@dataclass(frozen=True)
+class Integration(System):
+    """An integration as its API token lets it act: on the tickets of its queues only,
+    and changing them only with write access (tickets/visibility.py holds the rule).
+    Its events record it like any part of the system (``integration:billing``)."""
+
+    queue_ids: frozenset[int] = frozenset()
+    can_write: bool = False
+
+
+def scoped_integration(name: str, *, queue_ids: frozenset[int], can_write: bool) -> Integration:
+    return Integration(SystemPart.INTEGRATION, name, queue_ids=queue_ids, can_write=can_write)
+
+
 #: Everybody and everything that may call an action.
 Actor = User | System
 

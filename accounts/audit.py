@@ -138,7 +138,7 @@ def sign_in_failed(
 ) -> None:
     # Django has already masked the password in ``credentials``; only the address is kept.
     typed = one_line(str(credentials.get("username") or "")).strip()
-    person = User.objects.filter(email__iexact=typed).first() if typed else None
+    person = User.objects.filter(email__same=typed).first() if typed else None
     if person is None:
         why = "nobody signs in with this address"
     elif not person.is_active:

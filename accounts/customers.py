@@ -65,7 +65,7 @@ def save_contact(
     if user is not None and user.email.lower() != contact.email.lower():
         if user.staff is not None:
             raise ValidationError({"email": "This contact signs in as staff: change it there."})
-        if User.objects.filter(email__iexact=contact.email).exclude(pk=user.pk).exists():
+        if User.objects.filter(email__same=contact.email).exclude(pk=user.pk).exists():
             raise ValidationError({"email": "Somebody else signs in with this address."})
         user.email = contact.email.lower()
         user.save(update_fields=["email"])
@@ -92,7 +92,7 @@ def portal_user(contact: Contact) -> tuple[User, str]:
     """
     if contact.user is not None:
         return contact.user, ""
-    existing = User.objects.filter(email__iexact=contact.email).first()
+    existing = User.objects.filter(email__same=contact.email).first()
     if existing is not None:
         if existing.staff is not None:
             raise ValidationError(f"{contact.email} signs in as staff, not as a customer.")
@@ -144,3 +144,30 @@ def invite_to_portal(
         client_address=client_address,
     )
     return mail
+
+
+@transaction.atomic
+def delete_account(*, actor: User, account: Account, client_address: str = "") -> None:
+    """Delete an account and its contacts; its tickets stay, without an account."""
+    _require_supervisor(actor)
+    target = account_target(account)
+    account.delete()
+    audit.record(
+        AuditCode.ACCOUNT_DELETED, actor=actor, target=target, client_address=client_address
+    )
+
+
+@transaction.atomic
+def delete_contact(*, actor: User, contact: Contact, client_address: str = "") -> None:
+    """Delete a contact; a login they had stays, seeing only the tickets they asked for."""
+    _require_supervisor(actor)
+    target = account_target(contact.account)
+    email = contact.email
+    contact.delete()
+    audit.record(
+        AuditCode.CONTACT_DELETED,
+        actor=actor,
+        person_email=email,
+        target=target,
+        client_address=client_address,
+    )

@@ -9,6 +9,24 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
+@models.EmailField.register_lookup
+class SameAddress(models.Lookup):  # type: ignore[type-arg]
+    """``email__same=x``: the address ``x`` in any case, ``LOWER(email) = LOWER(x)``.
+
+    Users and contacts are unique on ``LOWER(email)``, so that index answers it on
+    both databases; Django's ``iexact`` (``LIKE`` on SQLite, ``UPPER`` on
+    PostgreSQL) reads every row. SQLite's LOWER folds ASCII only, on both sides
+    alike, as its unique index does.
+    """
+
+    lookup_name = "same"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"LOWER({lhs}) = LOWER({rhs})", [*lhs_params, *rhs_params]
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -22,7 +40,7 @@ class UserManager(BaseUserManager["User"]):
 
     def get_by_natural_key(self, username: str | None) -> User:
         # People type their address in any case; it is one address.
-        return self.get(email__iexact=(username or "").strip())
+        return self.get(email__same=(username or "").strip())
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.setdefault("is_staff", True)
@@ -216,6 +234,10 @@ class AuditCode(models.TextChoices):
     PORTAL_INVITED = "portal_invited", "Invited to the portal"
     PORTAL_REGISTERED = "portal_registered", "Registered for the portal"
     PASSWORD_RESET = "password_reset", "Password reset"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    ACCOUNT_DELETED = "account_deleted", "Customer account deleted"
+    CONTACT_DELETED = "contact_deleted", "Contact deleted"
 
 
 class AuditEvent(models.Model):
@@ -255,3 +277,55 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.code} {self.person_email or self.target}"
+
+
+class TokenKind(models.TextChoices):
+    PERSONAL = "personal", "Personal"
+    INTEGRATION = "integration", "Integration"
+
+
+class ApiToken(models.Model):
+    """A token of the REST API (S38), stored as the SHA-256 of its secret.
+
+    A personal token acts as its owner, with their visibility; an integration
+    token acts as the named part of the system ``integration:<name>``, on the
+    tickets of its queues, reading only unless ``can_write``. accounts/tokens.py
+    makes, checks and revokes them; the secret is shown once and never stored.
+    """
+
+    kind = models.CharField(max_length=20, choices=TokenKind.choices)
+    name = models.CharField(max_length=80)
+    # The secret's first characters: the row is found by them, then the digest compared.
+    prefix = models.CharField(max_length=20, unique=True)
+    digest = models.CharField(max_length=64)
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    queues = models.ManyToManyField("tickets.Queue", blank=True, related_name="+")
+    can_write = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TokenKind.values), name="apitoken_kind_valid"
+            ),
+            # A personal token has its owner; an integration acts as nobody.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=TokenKind.PERSONAL, owner__isnull=False)
+                    | models.Q(kind=TokenKind.INTEGRATION, owner__isnull=True)
+                ),
+                name="apitoken_owner_follows_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -69,10 +69,10 @@ def time_zone_of(person: User | None) -> zoneinfo.ZoneInfo | None:
 
 def person_for_address(email: str) -> User | None:
     """Who reads mail to ``email``: the contact's login, else whoever signs in with it."""
-    contact = Contact.objects.filter(email__iexact=email.strip()).select_related("user").first()
+    contact = Contact.objects.filter(email__same=email.strip()).select_related("user").first()
     if contact is not None and contact.user is not None:
         return contact.user
-    return User.objects.filter(email__iexact=email.strip()).first()
+    return User.objects.filter(email__same=email.strip()).first()
 
 
 @contextmanager

@@ -91,4 +91,4 @@ def accounts_named(text: str) -> list[Account]:
 
 def email_taken(email: str, *, by_others_than: User) -> bool:
     """Does somebody other than this person sign in with the address?"""
-    return User.objects.filter(email__iexact=email.strip()).exclude(pk=by_others_than.pk).exists()
+    return User.objects.filter(email__same=email.strip()).exclude(pk=by_others_than.pk).exists()

@@ -120,7 +120,7 @@ def update_profile(
         if not user.check_password(current_password):
             raise ValidationError({"current_password": "This is not your current password."})
     with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        if User.objects.filter(email__same=email).exclude(pk=user.pk).exists():
             raise ValidationError({"email": "Somebody else signs in with this address."})
         user.full_name, user.email = full_name, email
         user.save(update_fields=["full_name", "email"])

@@ -60,6 +60,8 @@ JOBS: dict[str, Job] = {
         Job("auto-close", "Auto-close", every=900, timeout=900),
         # No lock of its own: each mass action has one (tickets/mass.py).
         Job("mass-actions", "Mass actions left unfinished", every=60, timeout=600, locked=False),
+        # No lock: deliveries are claimed one by one (webhooks/outbox.py).
+        Job("webhook-sweep", "Webhook deliveries", every=60, timeout=600, locked=False),
     )
 }
 

@@ -58,6 +58,14 @@ INSTALLED_APPS = [
     "panel",
     "portal",
     "kb",
+    # The REST API (S38); "ninja" serves its documentation's scripts as static files.
+    "ninja",
+    "api",
+    "spelling",
+    # Webhooks (S38): deliveries of ticket events to registered URLs.
+    "webhooks",
+    # PGP-protected information (S35): the help desk's keys, decryption on request.
+    "crypto",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +153,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY and DATABASES["default"]["ENGINE"] == "frontdesk.sqlite":
     SECRET_KEY = secret_key.read(DATA_DIR)
+# Seals the PGP private key and its passphrase at rest (crypto/sealing.py); when
+# empty, a key derived from SECRET_KEY does. Changing either makes the stored
+# key unreadable: paste it again.
+FRONTDESK_ENCRYPTION_KEY = env_str("FRONTDESK_ENCRYPTION_KEY")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,6 +172,8 @@ LOGOUT_REDIRECT_URL = "/login/"
 SIGN_IN_FAILURES = env_int("SIGN_IN_FAILURES", 5)
 SIGN_IN_ADDRESS_FAILURES = env_int("SIGN_IN_ADDRESS_FAILURES", 20)
 SIGN_IN_WINDOW = env_int("SIGN_IN_WINDOW", 15 * 60)
+# Requests a minute per API token before 429 (accounts/tokens.py); 0: no limit.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
 # Proxies of ours that append to X-Forwarded-For; 0 trusts only the connection.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # A session ends after this many seconds without a request, and this many
@@ -313,6 +327,16 @@ MAIL_MESSAGE_ID_DOMAIN = env_str("MAIL_MESSAGE_ID_DOMAIN")
 MAIL_NEW_TICKETS_PER_SENDER = env_int("MAIL_NEW_TICKETS_PER_SENDER", 20)
 MAIL_NEW_TICKETS_WINDOW = env_int("MAIL_NEW_TICKETS_WINDOW", 3600)
 MAIL_TRUSTED_AUTHSERV_IDS = env_list("MAIL_TRUSTED_AUTHSERV_IDS", [])
+
+# Webhooks (webhooks/conf.py reads these at call time): retries, and how long a
+# receiver may take before an attempt counts as failed.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 10)
+WEBHOOK_BACKOFF = env_int("WEBHOOK_BACKOFF", 30)
+WEBHOOK_BACKOFF_CAP = env_int("WEBHOOK_BACKOFF_CAP", 6 * 3600)
+WEBHOOK_LEASE = env_int("WEBHOOK_LEASE", 120)
+WEBHOOK_CONNECT_TIMEOUT = env_int("WEBHOOK_CONNECT_TIMEOUT", 5)
+WEBHOOK_READ_TIMEOUT = env_int("WEBHOOK_READ_TIMEOUT", 10)
+WEBHOOK_TOTAL_TIMEOUT = env_int("WEBHOOK_TOTAL_TIMEOUT", 20)
 
 REDIS_URL = env_str("REDIS_URL")
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.v1 import api as api_v1
 from frontdesk import second_step, sign_in, views
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("panel/", include("panel.urls")),
     path("portal/", include("portal.urls")),
     path("kb/", include("kb.urls")),
+    # The REST API (api/v1.py): bearer tokens, its own errors, no sessions.
+    path("api/v1/", api_v1.urls),
     # frontdesk/admin_site.py: signing in there takes the same limits and steps.
     path("admin/", admin.site.urls),
 ]

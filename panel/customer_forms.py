@@ -76,7 +76,7 @@ class ContactForm(PanelModelForm):
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].strip()
         taken = (
-            Contact.objects.filter(email__iexact=email)
+            Contact.objects.filter(email__same=email)
             .exclude(pk=self.instance.pk)
             .select_related("account")
             .first()

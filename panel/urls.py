@@ -1,11 +1,14 @@
 from django.urls import path, register_converter
 
 from panel.views import (
+    api_tokens,
     attachments,
     audit_log,
     customers,
     delete,
     drafts,
+    encrypted,
+    encryption_keys,
     failed_mail,
     helpdesk_settings,
     home,
@@ -14,15 +17,18 @@ from panel.views import (
     mail_overview,
     make,
     mass,
+    message_html,
     profile,
     properties,
     quarantine,
     queues,
     saved_views,
     search,
+    spelling,
     ticket,
     two_factor,
     view_as,
+    webhooks,
 )
 
 
@@ -79,6 +85,21 @@ urlpatterns = [
     path("mass/<number:pk>/", mass.job_page, name="mass_job"),
     path("tickets/<number:number>/", ticket.ticket_page, name="ticket"),
     path("tickets/<number:number>/reply/", ticket.reply, name="reply"),
+    path(
+        "tickets/<number:number>/messages/<number:pk>/html/",
+        message_html.page,
+        name="message_html",
+    ),
+    path(
+        "tickets/<number:number>/messages/<number:pk>/html/frame/",
+        message_html.frame,
+        name="message_html_frame",
+    ),
+    path(
+        "tickets/<number:number>/messages/<number:pk>/encrypted/<number:part>/",
+        encrypted.reveal,
+        name="reveal_encrypted",
+    ),
     path("tickets/<number:number>/recipients/", ticket.recipients, name="answer_recipients"),
     path("tickets/<number:number>/draft/", drafts.save, name="save_draft"),
     path("tickets/<number:number>/draft/discard/", drafts.discard, name="discard_draft"),
@@ -106,7 +127,20 @@ urlpatterns = [
         name="retry_mail",
     ),
     path("attachments/<number:pk>/", attachments.download, name="attachment"),
+    path(
+        "attachments/<number:pk>/decrypted/",
+        encrypted.reveal_attachment,
+        name="reveal_encrypted_attachment",
+    ),
     path("profile/", profile.profile, name="profile"),
+    path("profile/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("profile/api-tokens/new/", api_tokens.create_personal, name="api_token_create"),
+    path(
+        "profile/api-tokens/integration/new/",
+        api_tokens.create_integration,
+        name="integration_token_create",
+    ),
+    path("profile/api-tokens/<number:pk>/revoke/", api_tokens.revoke, name="api_token_revoke"),
     path("profile/two-factor/set-up/", two_factor.set_up, name="two_factor_set_up"),
     path(
         "profile/two-factor/recovery-codes/",
@@ -130,6 +164,31 @@ urlpatterns = [
     path("queues/<number:pk>/", queues.edit, name="queue_edit"),
     path("queues/<number:pk>/delete/", queues.delete, name="queue_delete"),
     path("settings/", helpdesk_settings.settings_page, name="settings"),
+    path("settings/encryption/", encryption_keys.key_page, name="encryption_keys"),
+    path(
+        "settings/encryption/<number:pk>/remove/",
+        encryption_keys.remove_key,
+        name="remove_encryption_key",
+    ),
+    path("settings/spelling/", spelling.offered_languages, name="spelling_languages"),
+    path("profile/spelling/", spelling.my_language, name="spelling_my_language"),
+    path("spelling/check/", spelling.check, name="spelling_check"),
+    path("spelling/suggest/", spelling.suggest, name="spelling_suggest"),
+    path("spelling/team-words/", spelling.add_word, name="spelling_add_word"),
+    path("settings/webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("settings/webhooks/new/", webhooks.webhook_create, name="webhook_create"),
+    path("settings/webhooks/<number:pk>/", webhooks.webhook_edit, name="webhook_edit"),
+    path("settings/webhooks/<number:pk>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path(
+        "settings/webhooks/deliveries/<number:pk>/",
+        webhooks.delivery_page,
+        name="webhook_delivery",
+    ),
+    path(
+        "settings/webhooks/deliveries/<number:pk>/resend/",
+        webhooks.delivery_resend,
+        name="webhook_delivery_resend",
+    ),
     path("mail/", mail_overview.overview, name="mail"),
     path(
         "mail/loops/<number:pk>/reprocess/",
@@ -143,5 +202,10 @@ urlpatterns = [
         "mail/quarantine/<number:pk>/reprocess/",
         quarantine.quarantine_reprocess,
         name="quarantine_reprocess",
+    ),
+    path(
+        "mail/quarantine/unmatched/<number:pk>/reprocess/",
+        quarantine.unmatched_reprocess,
+        name="unmatched_reprocess",
     ),
 ]

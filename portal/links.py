@@ -70,7 +70,7 @@ class Opened:
 
 def is_staff_address(email: str) -> bool:
     """Anybody with a staff profile signs in with it, active or not."""
-    return User.objects.filter(email__iexact=email, staff_profile__isnull=False).exists()
+    return User.objects.filter(email__same=email, staff_profile__isnull=False).exists()
 
 
 def issue(*, ticket: Ticket, email: str) -> str | None:
@@ -79,7 +79,7 @@ def issue(*, ticket: Ticket, email: str) -> str | None:
     email = email.strip().lower()
     if email != ticket.requester_email.strip().lower() or is_staff_address(email):
         return None
-    contact = Contact.objects.filter(email__iexact=email).select_related("user").first()
+    contact = Contact.objects.filter(email__same=email).select_related("user").first()
     person = _existing_person(contact, email)
     if person is not None and (
         not person.is_active or person.staff is not None or not can_see(person, ticket)
@@ -185,7 +185,7 @@ def ticket_page(number: int) -> str:
 def _existing_person(contact: Contact | None, email: str) -> User | None:
     if contact is not None and contact.user is not None:
         return contact.user
-    return User.objects.filter(email__iexact=email).first()
+    return User.objects.filter(email__same=email).first()
 
 
 def _person(link: PortalLink) -> User | None:
@@ -208,4 +208,4 @@ def _new_customer(email: str, name: str) -> User:
             return User.objects.create_user(email, None, full_name=name)
     except IntegrityError:
         # Made at the same moment by another link of the same address.
-        return User.objects.get(email__iexact=email)
+        return User.objects.get(email__same=email)

@@ -36,7 +36,7 @@ def may_reset(user: User) -> bool:
 def people_for(email: str) -> list[User]:
     return [
         user
-        for user in User.objects.filter(email__iexact=email.strip())
+        for user in User.objects.filter(email__same=email.strip())
         .select_related("staff_profile", "contact_record")
         .order_by("pk")
         if may_reset(user)

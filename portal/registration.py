@@ -73,7 +73,7 @@ def mail_for(registration_id: int) -> None:
     registration = PortalRegistration.objects.filter(pk=registration_id, secret_hash=None).first()
     if registration is None:
         return
-    existing = User.objects.filter(email__iexact=registration.email).first()
+    existing = User.objects.filter(email__same=registration.email).first()
     if existing is not None:
         reset_link = link_for(existing) if may_reset(existing) else ""
         mails.send(
@@ -109,7 +109,7 @@ def complete(*, registration: PortalRegistration, client_address: str) -> User:
         ).delete()
         if not gone:
             raise RegistrationRefused(Refusal.INVALID)
-        if not User.objects.filter(email__iexact=registration.email).exists():
+        if not User.objects.filter(email__same=registration.email).exists():
             return _register(registration, client_address)
     # Somebody took the address since the mail (the used registration is gone with it).
     raise RegistrationRefused(Refusal.TAKEN)
@@ -153,7 +153,7 @@ def joining(email: str) -> tuple[Contact | None, Account | None]:
     that address (if it has no login yet), else the one account of its domain."""
     if not HelpdeskSettings.load().portal_join_by_domain:
         return None, None
-    contact = Contact.objects.filter(email__iexact=email).select_related("account").first()
+    contact = Contact.objects.filter(email__same=email).select_related("account").first()
     if contact is not None:
         return (contact, None) if contact.user_id is None else (None, None)
     domain = email.rsplit("@", 1)[-1].lower()

@@ -4,6 +4,7 @@ from django.urls import path
 
 from portal.views import (
     attachments,
+    encryption,
     home,
     links,
     password,
@@ -18,6 +19,8 @@ app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
     path("logo/", home.logo, name="logo"),
+    path("encryption-key/", encryption.key_page, name="encryption_key"),
+    path("encryption-key.asc", encryption.key_file, name="encryption_key_file"),
     path("tickets/new/", tickets.new_ticket, name="new_ticket"),
     path("tickets/<int:number>/", tickets.ticket_page, name="ticket"),
     path("tickets/<int:number>/reply/", tickets.reply, name="reply"),

@@ -24,6 +24,7 @@ from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.db.models.functions import Lower
 
+from crypto.blocks import without_blocks
 from search.text import index_words
 
 TITLE_BYTES = 4_000
@@ -57,7 +58,8 @@ class _Part:
     def add(self, text: str) -> None:
         if self.budget <= 0 or not text:
             return
-        joined = " ".join(index_words(text))
+        # An armored PGP block is no words: its armor would fill the index with noise.
+        joined = " ".join(index_words(without_blocks(text, " ")))
         if not joined:
             return
         size = len(joined.encode()) + 1

@@ -45,6 +45,7 @@ UNCHANGED_WORDS = frozenset(
         signals.escalated,
         signals.system_event_recorded,
         signals.viewed_as_customer,
+        signals.decrypted,
     }
 )
 #: Of the properties, these are indexed (status, priority and sticky are not).

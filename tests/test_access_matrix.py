@@ -5,10 +5,11 @@ soon as it exists, and fails here until its row in ``EXPECTED`` says who may
 use it. Each role tries each URL with GET and with an empty POST, each in a
 transaction that is rolled back, against a billing ticket of account A that
 is assigned to the agent. A role is *let in* when any method answers with
-something other than a refusal: 403, 404 (an existing ticket that may not be
-seen looks like none), 405 (the method is not served), or a redirect to
-sign in. The Django admin is Django's own (open to administrators); only its
-index is tried.
+something other than a refusal: 401 (the REST API: a session is no token
+there; tests/api/ tries it per role with tokens), 403, 404 (an existing ticket
+that may not be seen looks like none), 405 (the method is not served), or a
+redirect to sign in. The Django admin is Django's own (open to
+administrators); only its index is tried.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Contact, User
+from crypto.models import PrivateKey
 from kb.articles import create_article, publish, save_category
 from kb.models import Article, Category, Visibility
 from mail.ingest import quarantine, store_raw
@@ -33,7 +35,15 @@ from portal import links
 from tests.conftest import SETUP, World, upload
 from tests.panel.helpers import failed_mail
 from tickets import actions, mass
-from tickets.models import HelpdeskSettings, MassAction, Ticket
+from tickets.models import (
+    HelpdeskSettings,
+    MassAction,
+    Message,
+    MessageKind,
+    MessageSource,
+    Ticket,
+)
+from webhooks.models import Delivery, Webhook
 
 ROLES = (
     "anonymous",
@@ -111,6 +121,12 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:mass_delete_confirmed": SUPERVISING,
     "panel:ticket": SEE_THE_TICKET,
     "panel:reply": SEE_THE_TICKET,
+    # Showing PGP-protected information (S35): staff who see the ticket.
+    "panel:reveal_encrypted": SEE_THE_TICKET,
+    # A mail's HTML in a sandboxed frame: the subject message has HTML.
+    "panel:message_html": SEE_THE_TICKET,
+    "panel:message_html_frame": SEE_THE_TICKET,
+    "panel:reveal_encrypted_attachment": SEE_THE_TICKET,
     "panel:answer_recipients": SEE_THE_TICKET,
     "panel:save_draft": SEE_THE_TICKET,
     # Only one's own draft goes, so it needs no sight of the ticket.
@@ -129,6 +145,19 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:retry_mail": SEE_THE_TICKET,
     "panel:attachment": SEE_THE_TICKET,
     "panel:profile": STAFF,
+    # API tokens: staff make their own, administrators an integration's. The id tried
+    # names no token (any token is revoked only by its owner or an administrator).
+    "panel:api_tokens": STAFF,
+    "panel:api_token_create": STAFF,
+    "panel:integration_token_create": ADMIN,
+    "panel:api_token_revoke": frozenset(),
+    # The answer form's spellcheck (S36): every staff member checks and adds team words;
+    # administrators choose the languages offered.
+    "panel:spelling_my_language": STAFF,
+    "panel:spelling_check": STAFF,
+    "panel:spelling_suggest": STAFF,
+    "panel:spelling_add_word": STAFF,
+    "panel:spelling_languages": ADMIN,
     "panel:two_factor_set_up": STAFF,
     "panel:two_factor_recovery_codes": STAFF,
     "panel:two_factor_remove": STAFF,
@@ -152,6 +181,14 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:contact_view_as": SEE_THE_TICKET,
     "panel:ticket_view_as": SEE_THE_TICKET,
     "panel:settings": ADMIN,
+    "panel:webhooks": ADMIN,
+    "panel:webhook_create": ADMIN,
+    "panel:webhook_edit": ADMIN,
+    "panel:webhook_delete": ADMIN,
+    "panel:webhook_delivery": ADMIN,
+    "panel:webhook_delivery_resend": ADMIN,
+    "panel:encryption_keys": ADMIN,
+    "panel:remove_encryption_key": ADMIN,
     "portal:home": CUSTOMERS,
     "portal:new_ticket": CUSTOMERS,
     # The subject is a ticket of account A: customer B gets 404 for it and its file.
@@ -167,6 +204,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "portal:settings": CUSTOMERS,
     # The logo of the settings is public: it shows on the sign-in and public pages.
     "portal:logo": EVERYBODY,
+    # The published public key: anybody may encrypt for the help desk.
+    "portal:encryption_key": EVERYBODY,
+    "portal:encryption_key_file": EVERYBODY,
     # A one-time link is for whoever holds it (a link of customer A's ticket here);
     # staff never sign in through one.
     "portal:link": EVERYBODY - STAFF,
@@ -185,6 +225,46 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:quarantine_entry": ADMIN,
     "panel:quarantine_raw": ADMIN,
     "panel:quarantine_reprocess": ADMIN,
+    "panel:unmatched_reprocess": ADMIN,
+    # The REST API answers only a bearer token (401 to everybody here); its schema and
+    # documentation are public; its root is only a prefix (404, naming the docs).
+    "api:api-root": frozenset(),
+    "api:openapi-json": EVERYBODY,
+    "api:openapi-view": EVERYBODY,
+    **dict.fromkeys(
+        (
+            "api:tickets",
+            "api:tickets_create",
+            "api:ticket",
+            "api:ticket_change",
+            "api:ticket_reply",
+            "api:ticket_note",
+            "api:ticket_move",
+            "api:ticket_assign",
+            "api:ticket_pick_up",
+            "api:ticket_release",
+            "api:ticket_close",
+            "api:ticket_reopen",
+            "api:ticket_messages",
+            "api:ticket_history",
+            "api:attachment",
+            "api:search",
+            "api:queues",
+            "api:accounts",
+            "api:accounts_create",
+            "api:account",
+            "api:account_change",
+            "api:account_delete",
+            "api:account_contacts",
+            "api:account_contacts_create",
+            "api:contact",
+            "api:contact_change",
+            "api:contact_delete",
+            "api:articles",
+            "api:article",
+        ),
+        frozenset(),
+    ),
 }
 
 
@@ -219,6 +299,11 @@ class Subjects:
     link_token: str
     saved_view_pk: int
     mass_job_pk: int
+    webhook_pk: int
+    delivery_pk: int
+    encrypted_message_pk: int
+    retired_key_pk: int
+    html_message_pk: int
 
 
 @pytest.fixture
@@ -258,14 +343,47 @@ def subjects(world: World, media_root: object) -> Subjects:
     team_view = save_view(
         user=world.supervisor, name="Billing", query=f"queue={world.billing.pk}", shared=True
     )
+    attachment_pk = ticket.messages.get().attachments.get().pk
+    # The customer's message as a mail with HTML would have it.
+    html_message_pk = ticket.messages.get().pk
+    Message.objects.filter(pk=html_message_pk).update(html="<p>From a mail</p>")
+    # A note with an armored block, and a current and a retired key (rows only: the
+    # matrix asks who gets past the guards, not whether decrypting works).
+    encrypted = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.NOTE,
+        source=MessageSource.WEB,
+        text="-----BEGIN PGP MESSAGE-----\n\nhQ==\n-----END PGP MESSAGE-----",
+    )
+    PrivateKey.objects.create(
+        fingerprint="aa" * 20, public_key="public", sealed_key=b"", sealed_passphrase=b""
+    )
+    retired = PrivateKey.objects.create(
+        fingerprint="bb" * 20,
+        public_key="public",
+        sealed_key=b"",
+        sealed_passphrase=b"",
+        is_current=False,
+    )
+    webhook = Webhook.objects.create(
+        name="Billing system", url="https://hooks.example/in", event_kinds=["ticket.closed"]
+    )
+    delivery = Delivery.objects.create(
+        webhook=webhook, kind="ticket.closed", ticket_number=ticket.number, body="{}"
+    )
     return Subjects(
+        webhook_pk=webhook.pk,
+        delivery_pk=delivery.pk,
+        encrypted_message_pk=encrypted.pk,
+        html_message_pk=html_message_pk,
+        retired_key_pk=retired.pk,
         saved_view_pk=team_view.pk,
         mass_job_pk=job.pk,
         link_token=link.rstrip("/").rsplit("/", 1)[-1],
         kb_article=publish(editor=world.admin, article=article),
         kb_category=category,
         ticket=ticket,
-        attachment_pk=ticket.messages.get().attachments.get().pk,
+        attachment_pk=attachment_pk,
         failed_mail_pk=mail.pk,
         quarantined_pk=entry.pk,
         loop_pk=loop.pk,
@@ -278,6 +396,7 @@ def url_of(name: str, subjects: Subjects) -> str:
     """The URL with the subjects' ids in whichever of its arguments it takes."""
     pk = {
         "panel:attachment": subjects.attachment_pk,
+        "panel:reveal_encrypted_attachment": subjects.attachment_pk,
         "portal:attachment": subjects.attachment_pk,
         "panel:retry_mail": subjects.failed_mail_pk,
         "panel:queue_edit": subjects.queue_pk,
@@ -286,6 +405,7 @@ def url_of(name: str, subjects: Subjects) -> str:
         "panel:quarantine_raw": subjects.quarantined_pk,
         "panel:quarantine_reprocess": subjects.quarantined_pk,
         "panel:loop_reprocess": subjects.loop_pk,
+        "panel:unmatched_reprocess": subjects.loop_pk,
         "panel:two_factor_reset": subjects.staff_pk,
         "panel:kb_category_edit": subjects.kb_category.pk,
         **dict.fromkeys(
@@ -293,7 +413,18 @@ def url_of(name: str, subjects: Subjects) -> str:
         ),
         **dict.fromkeys(("panel:view_up", "panel:view_down"), subjects.saved_view_pk),
         "panel:mass_job": subjects.mass_job_pk,
+        **dict.fromkeys(("panel:webhook_edit", "panel:webhook_delete"), subjects.webhook_pk),
+        **dict.fromkeys(
+            ("panel:webhook_delivery", "panel:webhook_delivery_resend"), subjects.delivery_pk
+        ),
+        "panel:reveal_encrypted": subjects.encrypted_message_pk,
+        "panel:message_html": subjects.html_message_pk,
+        "panel:message_html_frame": subjects.html_message_pk,
+        "panel:remove_encryption_key": subjects.retired_key_pk,
     }.get(name, subjects.kb_article.pk if name.startswith(("panel:kb_", "kb:")) else None)
+    if name.startswith("api:") or name == "panel:api_token_revoke":
+        # Any id: the API refuses without a token first, and no API token has it.
+        pk = pk or subjects.attachment_pk
     if name.startswith(("panel:customer", "panel:contact")):
         pk = customer_record_pk(name, subjects)
     number = subjects.ticket.number
@@ -303,6 +434,7 @@ def url_of(name: str, subjects: Subjects) -> str:
         {"period": "month"},
         {"pk": pk},
         {"number": number, "pk": pk},
+        {"number": number, "pk": pk, "part": 1},
         {"pk": pk, "slug": subjects.kb_article.slug},
         {"slug": subjects.kb_category.slug},
         {"token": subjects.link_token},
@@ -330,7 +462,7 @@ SIGNS_OUT = {"logout"}
 
 
 def is_refusal(response: HttpResponseBase, name: str) -> bool:
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return True
     if name in SIGNS_OUT:
         return False

@@ -137,6 +137,12 @@ SCENARIOS: dict[str, Scenario] = {
             actor=MAIL_GATEWAY, ticket=ticket, code="auto_mail_capped", new="alice@a.example"
         ),
     ),
+    "record_decryption": Scenario(
+        "decrypted",
+        lambda world, ticket: actions.record_decryption(
+            actor=world.supervisor, ticket=ticket, message=ticket.messages.get(), part=1
+        ),
+    ),
     "record_view_as": Scenario(
         "viewed_as_customer",
         lambda world, ticket: actions.record_view_as(

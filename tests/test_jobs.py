@@ -16,6 +16,7 @@ from frontdesk.env import env_seconds
 from frontdesk.models import JobRun, Restart, Supervised
 from mail import tasks as mail_tasks
 from tickets import tasks as ticket_tasks
+from webhooks import tasks as webhook_tasks
 
 ESCALATION = jobs.JOBS["escalation"]
 
@@ -79,6 +80,7 @@ def test_every_job_has_its_task_for_the_scheduler_to_enqueue():
         "escalation": ticket_tasks.escalate_tickets,
         "auto-close": ticket_tasks.auto_close_tickets,
         "mass-actions": ticket_tasks.resume_mass_jobs,
+        "webhook-sweep": webhook_tasks.sweep_webhooks,
     } == jobs.TASKS
 
 
@@ -144,6 +146,7 @@ def test_of_two_workers_one_schedules_each_job_once_per_tick(every_claim):
         "escalation": 1,
         "auto-close": 0,
         "mass-actions": 9,
+        "webhook-sweep": 9,
     }
 
 

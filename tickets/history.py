@@ -48,6 +48,7 @@ LABELS = {
     "cc_left_out": gettext_lazy("%(actor)s left out CC addresses of the mail"),
     "viewed_as_customer": gettext_lazy("%(actor)s viewed the ticket in the portal as the customer"),
     "customer_closed": gettext_lazy("%(actor)s closed the ticket on the customer's side too"),
+    "decrypted": gettext_lazy("%(actor)s was shown encrypted information"),
 }
 
 #: Codes that name one thing (the queue a ticket opened in, a mail's sender), not a change.
@@ -62,6 +63,7 @@ ONE_VALUE_CODES = frozenset(
         "mail_to_new_ticket",
         "cc_left_out",
         "viewed_as_customer",
+        "decrypted",
     }
 )
 

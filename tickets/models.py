@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, StaffProfile
+from tickets.lookups import AnyOf
 
 
 class Status(models.TextChoices):
@@ -357,6 +358,9 @@ class EventCode(models.TextChoices):
     # A customer closing a ticket support resolved or closed already (S33): it then
     # leaves the portal's "Answered" list for the closed ones.
     CUSTOMER_CLOSED = "customer_closed", "Closed by the customer"
+    # Staff decrypted PGP-protected information of a message (S35); the plain text
+    # is never stored: the event names the message only.
+    DECRYPTED = "decrypted", "Encrypted information shown"
 
 
 #: Codes whose old and new values name a row; the event keeps its id as well.
@@ -598,3 +602,7 @@ class MassJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (MassJobState.DONE, MassJobState.FAILED)
+
+
+# ``number__any_of=[...]`` for searches (tickets/lookups.py).
+Ticket._meta.get_field("number").register_lookup(AnyOf)

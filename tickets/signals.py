@@ -67,6 +67,8 @@ system_note_added = DomainSignal("system_note_added")
 system_event_recorded = DomainSignal("system_event_recorded")
 #: a staff member viewed the ticket in the portal as a customer, or acted as them
 viewed_as_customer = DomainSignal("viewed_as_customer")
+#: a staff member was shown PGP-protected information of a message (S35)
+decrypted = DomainSignal("decrypted")
 
 ALL: tuple[DomainSignal, ...] = (
     opened,
@@ -86,6 +88,7 @@ ALL: tuple[DomainSignal, ...] = (
     system_note_added,
     system_event_recorded,
     viewed_as_customer,
+    decrypted,
 )
 
 

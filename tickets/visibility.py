@@ -15,11 +15,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.actors import Actor, System
+from accounts.actors import Actor, Integration, System
 from accounts.models import Role, StaffProfile, User
 from tickets.models import PUBLIC_KINDS, Attachment, Message, Queue, Ticket
 
-Person = User | AnonymousUser
+#: Who reads: a person, or an integration through its API token (its queues only).
+Person = User | AnonymousUser | Integration
 
 
 def _active(user: Person) -> User | None:
@@ -34,6 +35,9 @@ def _entitled_queues(staff: StaffProfile) -> QuerySet[Queue]:
 
 def visible_tickets(user: Person) -> QuerySet[Ticket]:
     tickets = Ticket.objects.all()
+    if isinstance(user, Integration):
+        # An integration token's scope: the tickets of its queues, whoever has them.
+        return tickets.filter(queue_id__in=sorted(user.queue_ids))
     person = _active(user)
     if person is None:
         return tickets.none()
@@ -55,7 +59,10 @@ def visible_tickets(user: Person) -> QuerySet[Ticket]:
 
 
 def visible_to_actor(actor: Actor) -> QuerySet[Ticket]:
-    """What an action may lock: a person's visible tickets; for the system, every ticket."""
+    """What an action may lock: a person's visible tickets; for the system, every ticket;
+    for an integration, the tickets of its queues if its token may write, else none."""
+    if isinstance(actor, Integration):
+        return visible_tickets(actor) if actor.can_write else Ticket.objects.none()
     if isinstance(actor, System):
         return Ticket.objects.all()
     return visible_tickets(actor)
@@ -120,6 +127,8 @@ def visible_queues(user: Person) -> QuerySet[Queue]:
     """Queues whose unassigned tickets the person sees (supervisors and admins)."""
     person = _active(user)
     staff = person.staff if person is not None else None
+    if isinstance(user, Integration):
+        return Queue.objects.filter(pk__in=sorted(user.queue_ids))
     if staff is None or staff.role == Role.AGENT:
         return Queue.objects.none()
     if staff.role == Role.ADMIN:
@@ -141,7 +150,7 @@ def visible_messages(user: Person) -> QuerySet[Message]:
     """Messages of visible tickets; customers never see internal notes."""
     messages = Message.objects.filter(ticket__in=visible_tickets(user).values("pk"))
     person = _active(user)
-    if person is not None and person.staff is None:
+    if isinstance(user, Integration) or (person is not None and person.staff is None):
         messages = messages.filter(kind__in=PUBLIC_KINDS)
     return messages
 
@@ -159,6 +168,9 @@ def messages_of(user: Person, ticket: Ticket) -> QuerySet[Message]:
     person may see: half a second for each page at a million tickets.
     """
     messages = Message.objects.filter(ticket_id=ticket.pk)
+    if isinstance(user, Integration):
+        # Integrations read the conversation; internal notes are for people.
+        return messages.filter(kind__in=PUBLIC_KINDS)
     person = _active(user)
     if person is None:
         return messages.none()
@@ -177,6 +189,14 @@ def get_attachment_for(user: Person, pk: int) -> Attachment:
     may_see = Exists(visible_tickets(user).filter(pk=OuterRef("message__ticket_id")))
     attachments = Attachment.objects.select_related("message").filter(may_see, pk=pk)
     person = _active(user)
-    if person is not None and person.staff is None:
+    if isinstance(user, Integration) or (person is not None and person.staff is None):
         attachments = attachments.filter(message__kind__in=PUBLIC_KINDS)
     return attachments.get()
+
+
+def may_open_in(actor: Actor, queue: Queue) -> bool:
+    """May the actor open a ticket in the queue? An integration only in its own queues,
+    with write access; people and the rest of the system as the actions allow."""
+    if isinstance(actor, Integration):
+        return actor.can_write and queue.pk in actor.queue_ids
+    return True

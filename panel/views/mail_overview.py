@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from frontdesk import jobs
 from mail import limits, loop
 from mail.fetch import failing_mailboxes, insecure_mailboxes
-from mail.ingest import TEMPORARY_ERRORS, reprocess_loop
+from mail.ingest import TEMPORARY_ERRORS, reprocess_loop, unmatched_automatic
 from mail.models import InboundMessage, Outcome, OutgoingMail, OutgoingState, QuarantinedMessage
 from panel.auth import StaffRequest, admin_required
 from panel.mail_headers import read_headers
@@ -29,6 +29,7 @@ def overview(request: StaffRequest) -> HttpResponse:
         "insecure_mailboxes": list(insecure_mailboxes().select_related("queue")),
         "failed_mail_count": OutgoingMail.objects.filter(state=OutgoingState.FAILED).count(),
         "held_count": limits.held_messages().count(),
+        "unmatched_count": unmatched_automatic().count(),
         "loops": [(row, read_headers(row.raw)) for row in loop.kept_as_loops()[:RECENT_LOOPS]],
         "jobs": jobs.states(),
         "restarts": jobs.recent_restarts(),

@@ -21,6 +21,7 @@ from tickets.actions.replies import add_note, answer, customer_reply
 from tickets.actions.system import (
     add_system_note,
     escalate,
+    record_decryption,
     record_system_event,
     record_view_as,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "move",
     "open_ticket",
     "pick_up",
+    "record_decryption",
     "record_system_event",
     "record_view_as",
     "release",

@@ -17,8 +17,11 @@ from tickets.actions.core import (
 from tickets.models import Ticket
 
 
-def pick_up(*, actor: User, ticket: Ticket | int) -> Ticket:
+def pick_up(*, actor: Actor, ticket: Ticket | int) -> Ticket:
     """First come, first served: the second supervisor is told who has it."""
+    if not isinstance(actor, User):
+        # An integration's token has no person to take the ticket: it assigns.
+        raise PermissionDenied("Only a person picks up a ticket.")
     require_supervisor(actor)
     with editing(ticket, actor=actor, signal=signals.picked_up) as edit:
         holder = edit.ticket.assignee

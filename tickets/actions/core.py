@@ -24,12 +24,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 
 from accounts.actors import Actor, System, SystemPart
 from accounts.models import StaffProfile, User
+from frontdesk.addresses import validate_address
 from frontdesk.text import one_line, without_controls
 from tickets import history, hooks, signals, stored_files
 from tickets.files import IncomingFile
@@ -142,7 +142,7 @@ def check_priority(priority: int) -> None:
 def check_email(field: str, address: str) -> str:
     address = address.strip()
     try:
-        validate_email(address)
+        validate_address(address)  # internationalised addresses (RFC 6532) too
     except ValidationError:
         valid = False
     else:
@@ -354,6 +354,10 @@ class Edit:
         ticket.modified_at = timezone.now()
         ticket.save(update_fields=[*sorted(self.fields), "version", "modified_at"])
         events = write_events(ticket, self.actor, self.changes, signal, version=ticket.version)
+        # Messages first: an answer that closes its ticket (auto-close 0) is mailed
+        # before "your ticket was closed", and the outbox keeps that order.
+        for message in self.messages:
+            hooks.message_added.send(sender=Message, ticket=ticket, message=message)
         for change in self.changes:
             if change.code == "status":
                 hooks.status_changed.send(
@@ -364,8 +368,6 @@ class Edit:
                     actor=self.actor,
                     tell_customer=self.tell_customer,
                 )
-        for message in self.messages:
-            hooks.message_added.send(sender=Message, ticket=ticket, message=message)
         return events
 
 

@@ -30,6 +30,7 @@ from tickets.models import (
     Ticket,
     TicketType,
 )
+from tickets.visibility import may_open_in
 
 _SOURCE_OF_TYPE = {
     TicketType.EMAIL: MessageSource.EMAIL,
@@ -81,12 +82,15 @@ def open_ticket(
         priority = HelpdeskSettings.load().priority_normal
     check_priority(priority)
     if account is None:
-        contact = Contact.objects.filter(email__iexact=requester_email).first()
+        contact = Contact.objects.filter(email__same=requester_email).first()
         account = contact.account if contact else None
+    queue = queue or default_queue()
+    if not may_open_in(actor, queue):
+        raise PermissionDenied(f"This integration may not open tickets in {queue}.")
     now = timezone.now()
     ticket = Ticket.objects.create(
         title=title,
-        queue=queue or default_queue(),
+        queue=queue,
         requester_email=requester_email,
         account=account,
         status=Status.NEW,

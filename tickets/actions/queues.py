@@ -8,7 +8,7 @@ from accounts.actors import Actor, System
 from tickets import signals
 from tickets.actions.core import editing, require_supervisor
 from tickets.models import Queue, Ticket
-from tickets.visibility import visible_queues
+from tickets.visibility import may_open_in, visible_queues
 
 
 def move(
@@ -32,5 +32,7 @@ def move(
                     f"You may move tickets only between queues you are entitled to; "
                     f"{edit.ticket.queue} → {queue} is not."
                 )
+        if not may_open_in(actor, queue):
+            raise PermissionDenied(f"This integration may not move tickets to {queue}.")
         edit.set("queue", queue)
     return edit.ticket

@@ -135,3 +135,31 @@ def record_view_as(*, actor: User, ticket: Ticket | int, customer: str, did: str
         Ticket(number=number), actor, [change], signals.viewed_as_customer, version=version
     )
     return event
+
+
+@transaction.atomic
+def record_decryption(
+    *, actor: User, ticket: Ticket | int, message: Message, part: int = 0, attachment: str = ""
+) -> Event:
+    """A history line by a staff member about to be shown the decrypted ``part`` (from 1)
+    of a message's PGP-protected information (S35), or its encrypted ``attachment``
+    (a file name), written before it is shown. Only
+    staff who see the ticket may write it (an agent who lost the ticket is refused).
+    It changes no field and keeps the version, so the answer being typed on the
+    same page does not conflict; the plain text is never part of it."""
+    require_staff(actor)
+    number = number_of(ticket)
+    if message.ticket_id != number:
+        raise PermissionDenied("This message is not on this ticket.")
+    try:
+        version = visible_to_actor(actor).values_list("version", flat=True).get(number=number)
+    except Ticket.DoesNotExist:
+        if Ticket.objects.filter(number=number).exists():
+            raise PermissionDenied(f"You may not see ticket #{number}.") from None
+        raise
+    what = f"attachment {attachment}" if attachment else f"part {part}"
+    change = Change(EventCode.DECRYPTED, "", f"message {message.pk}, {what}")
+    (event,) = write_events(
+        Ticket(number=number), actor, [change], signals.decrypted, version=version
+    )
+    return event

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             validate_email(email)
         except ValidationError:
             raise CommandError(f"{email!r} is not an e-mail address.") from None
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.filter(email__same=email).exists():
             raise CommandError(f"A user {email} exists already.")
         password = (
             options["password"] or env_str("FRONTDESK_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
