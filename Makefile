@@ -65,15 +65,22 @@ system-packages:
 	@bash scripts/ensure-system-packages.sh $(TEST_PACKAGES)
 	@bash scripts/ensure-redis.sh "$$TEST_REDIS_URL"
 
-# pytest's exit code 5 (no tests collected) fails the build like any other.
+# Each database's pass runs the tests in PYTEST_WORKERS processes (pytest-xdist;
+# each has its own test database and Redis database); the fault tests, which
+# start servers and kill them, all go to one of them, one after another
+# (tests/faults/conftest.py). pytest's exit code 5 (no tests collected) fails the
+# build like any other.
+PYTEST_WORKERS ?= 2
+PYTEST_PASS = $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
 test-sqlite: $(VENV)/.installed-dev
 	@echo "== pytest on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PYTEST_PASS)
 
 test-postgres: $(VENV)/.installed-dev
 	@if PYTHON=$(BIN)/python bash scripts/ensure-postgres.sh "$$TEST_DATABASE_URL"; then \
 	    echo "== pytest on PostgreSQL"; \
-	    DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS); \
+	    DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST_PASS); \
 	elif [[ $${CI:-} =~ ^(true|True|TRUE|1)$$ ]]; then \
 	    echo "ERROR: CI=true and no PostgreSQL server is reachable (see above): failing." >&2; \
 	    echo "       Set TEST_DATABASE_URL or start the server." >&2; \

@@ -25,11 +25,25 @@ from tickets.models import HelpdeskSettings, Queue, Ticket, TicketType, forget_s
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _redis_database_of_this_worker()
     # Settings never make a key (`frontdesk run` does) and pytest-django has
     # imported them already: set one here, also for the processes tests start.
     if not os.environ.get("SECRET_KEY") and not os.environ.get("SECRET_KEY_FILE"):
         os.environ["SECRET_KEY"] = f"tests-only-{secrets.token_urlsafe(32)}"
         django_settings.SECRET_KEY = os.environ["SECRET_KEY"]
+
+
+def _redis_database_of_this_worker() -> None:
+    """Under pytest-xdist each worker queues in a Redis database of its own: the
+    given one for the first, the one below it for the second, and so on. Test
+    modules read ``TEST_REDIS_URL`` when imported, after this runs."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    base, _, database = url.rpartition("/")
+    first = int(database) if database.isdigit() else 15
+    os.environ["TEST_REDIS_URL"] = f"{base}/{max(first - int(worker[2:]), 0)}"
 
 
 #: Test set-up that is nobody's work in the product acts as a console command.
