@@ -3,6 +3,8 @@ mail held by the new-ticket limit and mail kept as loops; and the periodic jobs 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,14 +39,39 @@ def overview(request: StaffRequest) -> HttpResponse:
     return render(request, "panel/mail_overview.html", context)
 
 
+def reprocess_kept(
+    request: StaffRequest,
+    pk: int,
+    *,
+    outcome: str,
+    reprocess: Callable[..., InboundMessage],
+) -> InboundMessage | None:
+    """Process a message kept as ``outcome`` again, as the admin asked; None (and a
+    message to the admin) when it was processed already or could not be."""
+    row = get_object_or_404(InboundMessage, pk=pk)
+    if row.outcome != outcome:
+        messages.info(request, _("This message was processed already."))
+        return None
+    try:
+        return reprocess(row, by=request.user)
+    except TEMPORARY_ERRORS:
+        raise
+    except Exception as error:
+        failure = f"{type(error).__name__}: {error}"
+        messages.error(request, _("It could not be processed: %(error)s") % {"error": failure})
+        return None
+
+
 @require_POST
 @admin_required
 def loop_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
     """The admin says it was no loop: the message is processed as if it had no loop mark."""
-    row = get_object_or_404(InboundMessage, pk=pk)
-    if row.outcome != Outcome.LOOP:
-        messages.info(request, _("This message was processed already."))
-        return redirect("panel:mail")
+    row = reprocess_kept(request, pk, outcome=Outcome.LOOP, reprocess=reprocess_loop)
+    if row is not None:
+        messages.success(
+            request, _("Re-processed: %(outcome)s.") % {"outcome": row.get_outcome_display()}
+        )
+    return redirect("panel:mail")
     try:
         row = reprocess_loop(row, by=request.user)
     except TEMPORARY_ERRORS:

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from frontdesk.storage import out_of_space
-from mail.ingest import TEMPORARY_ERRORS, reprocess, reprocess_unmatched, unmatched_automatic
-from mail.models import InboundMessage, Outcome, QuarantinedMessage
+from mail.ingest import reprocess, reprocess_unmatched, unmatched_automatic
+from mail.models import Outcome, QuarantinedMessage
 from panel.auth import StaffRequest, admin_required
 from panel.mail_headers import read_headers
 from panel.views.attachments import content_disposition
+from panel.views.mail_overview import reprocess_kept
 from tickets import queries
 from tickets.models import Ticket
 
@@ -117,17 +118,8 @@ def quarantine_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
 @admin_required
 def unmatched_reprocess(request: StaffRequest, pk: int) -> HttpResponse:
     """The admin says this automatic mail needs a person: file it as a reply or a ticket."""
-    row = get_object_or_404(InboundMessage, pk=pk)
-    if row.outcome != Outcome.IGNORED:
-        messages.info(request, _("This message was processed already."))
-        return redirect("panel:quarantine")
-    try:
-        row = reprocess_unmatched(row, by=request.user)
-    except TEMPORARY_ERRORS:
-        raise
-    except Exception as error:
-        failure = f"{type(error).__name__}: {error}"
-        messages.error(request, _("It could not be processed: %(error)s") % {"error": failure})
+    row = reprocess_kept(request, pk, outcome=Outcome.IGNORED, reprocess=reprocess_unmatched)
+    if row is None:
         return redirect("panel:quarantine")
     done = _("Re-processed: %(outcome)s.") % {"outcome": row.get_outcome_display()}
     ticket = queries.find(request.user, row.ticket_id) if row.ticket_id else None
