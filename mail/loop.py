@@ -161,16 +161,20 @@ def kept_as_loops(since: timedelta | None = None) -> QuerySet[InboundMessage]:
     return kept.order_by("-received_at", "-id")
 
 
-def may_send_automatic(ticket: Ticket | None, recipient: str) -> bool:
+def may_send_automatic(ticket: Ticket | None, recipient: str, *, before: int | None = None) -> bool:
     """Below the per-recipient cap; a refusal is written to the ticket's history.
 
     Called inside the transaction that would write the outbox row, so the count
-    includes mail queued a moment ago and not sent yet.
+    includes mail queued a moment ago and not sent yet; for a row written earlier
+    and composed now (``before``, its id), the rows written before it.
     """
     since = timezone.now() - timedelta(seconds=conf.auto_mail_window())
-    sent = OutgoingMail.objects.filter(
+    counted = OutgoingMail.objects.filter(
         recipient=recipient.lower(), kind__in=AUTOMATIC_KINDS, created_at__gte=since
-    ).count()
+    )
+    if before is not None:
+        counted = counted.filter(pk__lt=before)
+    sent = counted.count()
     if sent < conf.auto_mail_limit():
         return True
     if ticket is not None:

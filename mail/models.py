@@ -159,6 +159,9 @@ class OutgoingMail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A notice written by its sender (mail/outbound.py compose_pending): what it needs
+    # to know of the moment it was queued; empty once its words are written.
+    compose = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

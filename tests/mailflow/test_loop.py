@@ -9,7 +9,7 @@ from mail import tokens
 from mail.ingest import ingest, reprocess_loop
 from mail.loop import Kind, classify, strip_internal_headers
 from mail.models import InboundMessage, Outcome, OutgoingKind, OutgoingMail
-from mail.outbox import build_email
+from mail.outbox import build_email, deliver
 from mail.parse import MAX_HEADERS, parse
 from tests.fixtures_mail import dsn_bounce, make_mail, reply_to
 from tests.mailflow.conftest import SUPPORT
@@ -134,8 +134,12 @@ def test_a_ticket_from_a_mailing_list_gets_no_closed_notice_either(confirming):
     ingest(make_mail(headers={"List-Id": "<users.lists.a.example>"}), "test")
 
     actions.close(actor=confirming.supervisor, ticket=Ticket.objects.get())
+    # The notice is composed by its sender, which finds the ticket came from a list.
+    for pending in OutgoingMail.objects.values_list("pk", flat=True):
+        assert deliver(pending) is False
 
     assert not OutgoingMail.objects.exists()
+    assert django_mail.outbox == []
 
 
 def test_mail_from_our_own_address_gets_no_confirmation(confirming):
@@ -431,3 +435,28 @@ def test_a_loop_that_cannot_be_processed_stays_kept_and_the_admin_is_told(mail_w
     assert "It could not be processed: Unprocessable" in page
     inbound.refresh_from_db()
     assert inbound.outcome == Outcome.LOOP and not Ticket.objects.exists()
+
+
+def test_closed_notices_composed_later_still_stop_at_the_cap(confirming, settings):
+    """A closed notice is counted against the cap when its sender composes it, by
+    the automatic mail queued before it (the new ticket's confirmation here)."""
+    settings.MAIL_AUTO_RESPONSE_LIMIT = 3
+    confirming.support.closed_ticket_response = "We closed your ticket."
+    confirming.support.save()
+    ingest(make_mail(), "test")
+    ticket = Ticket.objects.get()
+    for _round in range(3):
+        actions.close(actor=confirming.supervisor, ticket=ticket)
+        actions.reopen(actor=confirming.supervisor, ticket=ticket)
+    queued = list(OutgoingMail.objects.order_by("id").values_list("pk", "kind"))
+    assert [kind for _pk, kind in queued] == [OutgoingKind.NEW_TICKET] + [OutgoingKind.CLOSED] * 3
+
+    sent = [deliver(pk) for pk, _kind in queued]
+
+    assert sent == [True, True, True, False]
+    assert len(django_mail.outbox) == 3
+    assert list(OutgoingMail.objects.order_by("id").values_list("pk", flat=True)) == [
+        pk for pk, _kind in queued[:3]
+    ]
+    capped = Event.objects.filter(ticket=ticket, code="auto_mail_capped")
+    assert capped.count() == 1

@@ -63,9 +63,9 @@ def test_a_later_mail_waits_while_an_earlier_one_of_its_ticket_is_unsent(
         assert outbox.deliver(answer.pk) is True
 
     # Sending the answer let the notice go after it.
-    assert [message.subject for message in django_mail.outbox] == [answer.subject, notice.subject]
     notice.refresh_from_db()
     assert notice.state == OutgoingState.SENT
+    assert [message.subject for message in django_mail.outbox] == [answer.subject, notice.subject]
 
 
 def test_a_mail_that_failed_for_good_does_not_hold_back_the_next(

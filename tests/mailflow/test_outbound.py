@@ -204,9 +204,18 @@ def test_closing_a_ticket_sends_the_queues_closed_notice(mail_world):
     actions.reopen(actor=mail_world.admin, ticket=ticket)
     actions.change(actor=mail_world.admin, ticket=ticket, status="resolved")
 
-    rows = OutgoingMail.objects.filter(kind=OutgoingKind.CLOSED)
+    rows = OutgoingMail.objects.filter(kind=OutgoingKind.CLOSED).order_by("id")
     assert rows.count() == 2
-    assert "We closed your ticket." in rows[0].text
+    # Written by the worker that sends it, in words of the moment each was queued.
+    assert [row.text for row in rows] == ["", ""]
+    for row in rows:
+        assert outbox.deliver(row.pk) is True
+    closed, resolved = rows.all()
+    assert "We closed your ticket." in closed.text
+    assert "Closed:" in closed.subject
+    assert "Resolved:" in resolved.subject
+    assert closed.compose == resolved.compose == {}
+    assert [message.subject for message in django_mail.outbox] == [closed.subject, resolved.subject]
 
 
 def test_a_customer_who_closes_their_own_ticket_gets_no_closed_notice(mail_world):
@@ -333,3 +342,43 @@ def test_retry_sends_a_failed_mail_again(mail_world, settings, django_capture_on
     assert row.state == OutgoingState.SENT and row.last_error == ""
     assert list(failed_mail_for(ticket)) == []
     assert len(django_mail.outbox) == 1
+
+
+def test_a_closed_notice_is_written_by_its_sender_and_kept_when_writing_fails(
+    mail_world, monkeypatch
+):
+    """The closing writes a row to be composed (no portal link yet); a failure while
+    composing counts as a failed attempt and keeps the row for the next one."""
+    from mail import outbound
+    from portal.models import PortalLink
+
+    mail_world.support.closed_ticket_response = "We closed your ticket."
+    mail_world.support.save()
+    ticket = mail_world.ticket()
+    actions.close(actor=mail_world.admin, ticket=ticket)
+    row = OutgoingMail.objects.get(kind=OutgoingKind.CLOSED)
+    ticket.refresh_from_db()
+    assert row.compose == {
+        "notice": "closed",
+        "status": "closed",
+        "closed_at": ticket.closed_at.isoformat(),
+    }
+    assert not PortalLink.objects.filter(ticket=ticket).exists()
+
+    def broken(row):
+        raise RuntimeError("template missing")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(outbound, "compose_pending", broken)
+        assert outbox.deliver(row.pk) is False
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.text) == (OutgoingState.QUEUED, 1, "")
+    assert "template missing" in row.last_error
+
+    assert outbox.deliver(row.pk, now=row.next_attempt_at) is True
+    row.refresh_from_db()
+    assert row.state == OutgoingState.SENT
+    assert "We closed your ticket." in row.text
+    link = PortalLink.objects.get(ticket=ticket)
+    assert link.email == row.recipient
+    assert django_mail.outbox[-1].body == row.text

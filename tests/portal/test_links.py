@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditCode, AuditEvent, Contact, User
+from mail import outbox
 from mail.models import OutgoingKind, OutgoingMail
 from portal import links, tokens
 from portal.auth import TICKET_SCOPE
@@ -73,6 +74,10 @@ def test_the_closed_notice_carries_a_link(desk):
     ticket = desk.ticket()
 
     actions.close(actor=desk.admin, ticket=ticket)
+    # The worker that sends the notice composes it, and issues its link then.
+    assert PortalLink.objects.count() == 1
+    for queued in OutgoingMail.objects.order_by("id").values_list("pk", flat=True):
+        assert outbox.deliver(queued) is True
 
     link_of(OutgoingMail.objects.get(kind=OutgoingKind.CLOSED))
     assert PortalLink.objects.count() == 2
