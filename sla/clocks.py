@@ -1,0 +1,144 @@
+"""A ticket's due times, from its state and the history of when its clocks ran.
+
+Three targets of the ticket's policy (sla/models.py ``Policy``, found by queue and
+priority) are counted in the business time of the policy's calendar:
+
+- first response: from the opening until the first answer;
+- next response: from a customer's reply to an answered ticket until the next answer;
+- resolution: from the opening until resolved or closed.
+
+Every clock stops while the ticket waits on purpose: on hold, waiting for the
+customer (answered), resolved or closed; it runs on from where it stopped
+(a reopened ticket's resolution clock keeps the time it had used). When the
+clocks stopped is read from the history (status, answer and customer-message
+events), so a due time is the same whenever it is computed: after a move or a
+priority change the new policy counts the whole life of the ticket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sla.business_time import Hours, around_the_clock, running_time_until_target
+from sla.models import Policy
+from tickets.due_times import DueTimes
+from tickets.models import DONE_STATUSES, Event, EventCode, Status, Ticket
+
+#: The statuses in which no clock runs.
+STOPPED_STATUSES = frozenset({Status.ON_HOLD, *DONE_STATUSES})
+CLOCK_CODES = (EventCode.STATUS, EventCode.ANSWER, EventCode.CUSTOMER_MESSAGE)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One event that may start or stop the clocks."""
+
+    at: datetime
+    code: str
+    new: str = ""
+
+
+Stop = tuple[datetime, datetime | None]
+
+
+def stops(moments: Iterable[Moment]) -> list[Stop]:
+    """When the clocks stood still, in order; the last one open while it lasts.
+
+    A ticket opens new and unanswered; a status event sets the status, an answer
+    makes it answered, a customer's message unanswered again."""
+    status, answered = Status.NEW.value, False
+    found: list[Stop] = []
+    since: datetime | None = None
+    for moment in moments:
+        if moment.code == EventCode.STATUS:
+            status = moment.new
+        elif moment.code == EventCode.ANSWER:
+            answered = True
+        elif moment.code == EventCode.CUSTOMER_MESSAGE:
+            answered = False
+        stopped = answered or status in STOPPED_STATUSES
+        if stopped and since is None:
+            since = moment.at
+        elif not stopped and since is not None:
+            if moment.at > since:
+                found.append((since, moment.at))
+            since = None
+    if since is not None:
+        found.append((since, None))
+    return found
+
+
+def _due(start: datetime | None, minutes: int | None, stopped: Sequence[Stop], hours: Hours):
+    if start is None or minutes is None:
+        return None
+    return running_time_until_target(start, timedelta(minutes=minutes), stopped, hours)
+
+
+def due_times(
+    ticket: Ticket, policy: Policy | None, hours: Hours, moments: Iterable[Moment]
+) -> DueTimes:
+    """The due times of ``ticket`` (its stored fields as they are now) under ``policy``."""
+    if policy is None or ticket.status in DONE_STATUSES:
+        return DueTimes()
+    stopped = stops(moments)
+    first = None
+    if ticket.answered_at is None:
+        first = _due(ticket.created_at, policy.first_response_minutes, stopped, hours)
+    following = None
+    if ticket.answered_at is not None and not ticket.is_answered:
+        following = _due(ticket.waiting_since, policy.next_response_minutes, stopped, hours)
+    resolution = _due(ticket.created_at, policy.resolution_minutes, stopped, hours)
+    return DueTimes(first_response=first, next_response=following, resolution=resolution)
+
+
+def policy_of(ticket: Ticket) -> Policy | None:
+    return (
+        Policy.objects.filter(
+            queue_id=ticket.queue_id,
+            lowest_priority__lte=ticket.priority,
+            highest_priority__gte=ticket.priority,
+        )
+        .select_related("calendar")
+        .first()
+    )
+
+
+def hours_of(policy: Policy | None) -> Hours:
+    if policy is None or policy.calendar is None:
+        return around_the_clock()
+    return policy.calendar.hours()
+
+
+def moments_of(number: int) -> list[Moment]:
+    """The ticket's clock events, oldest first (index of the event's ticket)."""
+    rows = (
+        Event.objects.filter(ticket_id=number, code__in=CLOCK_CODES)
+        .order_by("created_at", "id")
+        .values_list("created_at", "code", "new")
+    )
+    return [Moment(at, code, new) for at, code, new in rows]
+
+
+def compute(number: int) -> DueTimes | None:
+    """The due times of ticket ``number`` as it is stored now; None when it is gone."""
+    ticket = (
+        Ticket.objects.filter(number=number)
+        .only(
+            "queue_id",
+            "priority",
+            "status",
+            "created_at",
+            "answered_at",
+            "is_answered",
+            "waiting_since",
+        )
+        .first()
+    )
+    if ticket is None:
+        return None
+    policy = policy_of(ticket)
+    if policy is None or ticket.status in DONE_STATUSES:
+        return DueTimes()
+    return due_times(ticket, policy, hours_of(policy), moments_of(number))

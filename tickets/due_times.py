@@ -1,0 +1,48 @@
+"""The one writer of a ticket's service-level due times (sla/ computes them).
+
+Due times follow from changes (sla/receivers.py hears them): they are no change
+of their own, so they bump no version and leave "Last modified" and the history
+alone, and touch no other column. A ticket deleted meanwhile is no error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class DueTimes:
+    first_response: datetime | None = None
+    next_response: datetime | None = None
+    resolution: datetime | None = None
+
+    @property
+    def next(self) -> datetime | None:
+        """The earliest running target: what the lists sort and label by."""
+        running = [
+            each for each in (self.first_response, self.next_response, self.resolution) if each
+        ]
+        return min(running, default=None)
+
+
+def store_due_times(number: int, due: DueTimes) -> bool:
+    """Write ``due`` on ticket ``number``; False when it is gone."""
+    return bool(
+        Ticket.objects.filter(number=number).update(
+            first_response_due_at=due.first_response,
+            next_response_due_at=due.next_response,
+            resolution_due_at=due.resolution,
+            next_due_at=due.next,
+        )
+    )
+
+
+def stored_due_times(ticket: Ticket) -> DueTimes:
+    return DueTimes(
+        first_response=ticket.first_response_due_at,
+        next_response=ticket.next_response_due_at,
+        resolution=ticket.resolution_due_at,
+    )
