@@ -1,0 +1,111 @@
+"""The reports' figures, kept current as tickets change (reports/facts.py), and ratings."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from tickets.models import Ticket, TicketType
+
+#: Upper bounds (seconds) of the duration buckets; the last bucket has none.
+BUCKET_BOUNDS: tuple[int, ...] = (
+    15 * 60,
+    60 * 60,
+    4 * 3600,
+    8 * 3600,
+    24 * 3600,
+    2 * 86400,
+    4 * 86400,
+    7 * 86400,
+    14 * 86400,
+    30 * 86400,
+)
+BUCKETS = len(BUCKET_BOUNDS) + 1
+
+
+class Measure(models.TextChoices):
+    RECEIVED = "received", "received"
+    CLOSED = "closed", "closed"
+    FIRST_RESPONSE = "first_response", "first response"
+    RESOLUTION = "resolution", "resolution"
+    # SLA attainment (issue 15): the due times live in sla/; once it exists a
+    # ticket's fact gains "met" or "missed" and two measures join these.
+
+
+class TicketFact(models.Model):
+    """One ticket as the roll-ups count it now; the difference to its new facts is
+    what a change adds to and takes from ``Tally``.
+
+    Ticket, queue and assignee are plain numbers, not foreign keys: a deleted
+    ticket's counts are taken back by its ``deleted`` signal, which a cascade
+    would go around (assignee 0: nobody).
+    """
+
+    number = models.BigIntegerField(primary_key=True)
+    queue = models.BigIntegerField(default=0)
+    assignee = models.BigIntegerField(default=0)
+    type = models.CharField(max_length=10, blank=True)
+    # None: a row only taken as a lock, counting nothing yet.
+    created_day = models.DateField(null=True)
+    closed_day = models.DateField(null=True)
+    first_response_day = models.DateField(null=True)
+    first_response_seconds = models.BigIntegerField(null=True)
+    resolution_seconds = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+
+class Tally(models.Model):
+    """How many tickets of one day, queue, assignee and type were received, closed,
+    or first answered / resolved within a bucket of time (``bucket``, 0 for counts).
+
+    The reports page sums these rows, a few per day, instead of reading tickets.
+    """
+
+    day = models.DateField()
+    queue = models.BigIntegerField()
+    assignee = models.BigIntegerField()
+    type = models.CharField(max_length=10, choices=TicketType.choices)
+    measure = models.CharField(max_length=20, choices=Measure.choices)
+    bucket = models.PositiveSmallIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "queue", "assignee", "type", "measure", "bucket"],
+                name="tally_key",
+            ),
+            models.CheckConstraint(condition=Q(measure__in=Measure.values), name="tally_measure"),
+        ]
+        indexes = [models.Index(fields=["queue", "day"], name="tally_queue_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.measure} {self.bucket}: {self.count}"
+
+
+class Rating(models.Model):
+    """A customer's "good" or "bad" for one closing of a ticket (its ``closed_at``).
+
+    One per closing: the links of one closing notice change the same row.
+    Queue and assignee are the ticket's at the closing, for reports by agent and queue.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ratings")
+    closed_at = models.DateTimeField()
+    good = models.BooleanField()
+    comment = models.TextField(blank=True, max_length=2000)
+    queue = models.BigIntegerField()
+    assignee = models.BigIntegerField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "closed_at"], name="rating_per_closing")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="rating_created")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {'good' if self.good else 'bad'}"

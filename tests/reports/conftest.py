@@ -1,0 +1,39 @@
+"""The reports' figures follow each change at once in these tests.
+
+The receivers run after the commit, which a test's transaction never reaches:
+here each change is counted inside it, right after the action, as the search
+index is in tests/conftest.py. The browser test counts the real way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from reports import receivers
+from tickets import signals
+from tickets.models import Ticket
+
+# A Monday; the desk counts days in UTC (TIME_ZONE's default).
+DAY1 = datetime(2026, 3, 2, tzinfo=UTC)
+DAY2 = DAY1 + timedelta(days=1)
+DAY3 = DAY1 + timedelta(days=2)
+
+
+def at(moment: datetime):
+    """Stand still at ``moment``: timestamps written there are exact."""
+    return time_machine.travel(moment, tick=False)
+
+
+@pytest.fixture(autouse=True)
+def _figures_follow_every_change(monkeypatch):
+    send_on_commit = signals.send_on_commit
+
+    def count_now_then_send_on_commit(signal, change):
+        if signal not in receivers.NO_FIGURES:
+            receivers.ticket_changed(sender=Ticket, signal=signal, change=change)
+        send_on_commit(signal, change)
+
+    monkeypatch.setattr(signals, "send_on_commit", count_now_then_send_on_commit)
