@@ -89,6 +89,27 @@ def accounts_named(text: str) -> list[Account]:
     return list(Account.objects.filter(Q(external_id=text) | Q(name__iexact=text))[:2])
 
 
+# A form's one account field names the candidates when the text finds several.
+ACCOUNT_CANDIDATES = 5
+
+
+def account_for(text: str) -> tuple[Account | None, list[Account]]:
+    """The account a form's one account field means, found as the ticket page's
+    "Change account" search finds accounts (``search_accounts``).
+
+    An account whose name or external id is exactly the text wins over those that
+    only contain it ("Acme" beside "Acme Europe"); otherwise the search must find
+    exactly one. Returns the account, or None and the candidates (none, or several).
+    """
+    exact = accounts_named(text)
+    if len(exact) == 1:
+        return exact[0], []
+    found = list(search_accounts(text, ACCOUNT_CANDIDATES))
+    if len(found) == 1:
+        return found[0], []
+    return None, exact or found
+
+
 def email_taken(email: str, *, by_others_than: User) -> bool:
     """Does somebody other than this person sign in with the address?"""
     return User.objects.filter(email__same=email.strip()).exclude(pk=by_others_than.pk).exists()

@@ -66,6 +66,14 @@ INSTALLED_APPS = [
     "webhooks",
     # PGP-protected information (S35): the help desk's keys, decryption on request.
     "crypto",
+    # Notifications of staff (S41) and who else is on a ticket's page (S42).
+    "notifications",
+    # Canned replies and macros of the answer form.
+    "canned",
+    # Reports (issue 15): figures kept current from the domain signals, charts, ratings.
+    "reports",
+    # Service levels (issue 15): calendars, policies and the tickets' due times.
+    "sla",
 ]
 
 MIDDLEWARE = [
@@ -259,7 +267,10 @@ def media_storage() -> dict[str, Any]:
 
 STORAGES = {
     "default": media_storage(),
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Names with a hash of the content, gzip and Brotli copies beside them: WhiteNoise
+    # serves those with a year-long max-age (immutable). `frontdesk serve` collects
+    # them; tests that render pages use a plain storage (tests/conftest.py).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 # Attachments and raw mail (and the folders storage makes for them) for
@@ -320,6 +331,8 @@ MAIL_OUTBOX_MAX_ATTEMPTS = env_int("MAIL_OUTBOX_MAX_ATTEMPTS", 10)
 MAIL_OUTBOX_BACKOFF = env_int("MAIL_OUTBOX_BACKOFF", 60)
 MAIL_OUTBOX_BACKOFF_CAP = env_int("MAIL_OUTBOX_BACKOFF_CAP", 6 * 3600)
 MAIL_OUTBOX_LEASE = env_int("MAIL_OUTBOX_LEASE", 300)
+# Sending that fails this many seconds with nothing sent raises a banner for administrators.
+MAIL_OUTBOX_ALERT_AFTER = env_int("MAIL_OUTBOX_ALERT_AFTER", 600)
 MAIL_MAILBOX_ALERT_AFTER = env_int("MAIL_MAILBOX_ALERT_AFTER", 3)
 MAIL_MAILBOX_TIMEOUT = env_int("MAIL_MAILBOX_TIMEOUT", 60)
 MAIL_MAX_CC = env_int("MAIL_MAX_CC", 20)
@@ -390,8 +403,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "[{asctime}] {levelname} {name}: {message}", "style": "{"}},
+    # A 403 or 404 is one line with its reason, never a traceback (frontdesk/errors.py).
+    "filters": {"one_line_refusals": {"()": "frontdesk.errors.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # A handler of its own stops the huey consumer from adding a second one.
-    "loggers": {"huey": {"handlers": ["console"], "propagate": False}},
+    "loggers": {
+        # A handler of its own stops the huey consumer from adding a second one.
+        "huey": {"handlers": ["console"], "propagate": False},
+        "django.request": {"filters": ["one_line_refusals"]},
+    },
 }

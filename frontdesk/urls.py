@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api.v1 import api as api_v1
-from frontdesk import second_step, sign_in, views
+from frontdesk import errors, second_step, sign_in, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,3 +30,8 @@ urlpatterns = [
     # frontdesk/admin_site.py: signing in there takes the same limits and steps.
     path("admin/", admin.site.urls),
 ]
+
+# Pages in the product's look, rendered without the database (frontdesk/errors.py).
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

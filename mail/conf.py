@@ -41,6 +41,11 @@ def outbox_lease() -> int:
     return _setting("MAIL_OUTBOX_LEASE")
 
 
+def outbox_alert_after() -> int:
+    """Seconds sending may fail with nothing sent before the panel raises its banner."""
+    return _setting("MAIL_OUTBOX_ALERT_AFTER")
+
+
 def max_cc() -> int:
     """CC addresses a ticket keeps: each receives every answer, quoting the customer."""
     return _setting("MAIL_MAX_CC")

@@ -33,6 +33,7 @@ from mail import after_commit, loop, route, tokens
 from mail.addresses import is_valid, our_addresses, unique_valid
 from mail.models import InboundMessage, Outcome, OutgoingKind, OutgoingMail
 from portal import links
+from reports import ratings
 from tickets.models import (
     Attachment,
     HelpdeskSettings,
@@ -99,16 +100,7 @@ def queue_answer(ticket: Ticket, message: Message) -> OutgoingMail | None:
         .order_by("-created_at", "-id")
         .first()
     )
-    author = message.author
-    profile = author.staff if author is not None else None
-    assignee = ticket.assignee.staff if ticket.assignee is not None else None
-    context = {
-        "ticket": ticket,
-        "message": message,
-        "assigned_line": _assigned_line(assignee or profile),
-        "signature": profile.signature.strip() if profile is not None else "",
-        "quote": _quote(previous),
-    }
+    context = _answer_context(ticket, message, message.author, ticket.assignee, previous)
     in_reply_to = previous.message_id if previous is not None else ""
     staff = _staff_readers(ticket, recipients.cc)
     cc = [address for address in recipients.cc if address not in staff]
@@ -134,6 +126,55 @@ def queue_answer(ticket: Ticket, message: Message) -> OutgoingMail | None:
             attachments=message.attachments.all(),
         )
     return row
+
+
+def _answer_context(
+    ticket: Ticket,
+    message: Message,
+    author: User | None,
+    assignee: User | None,
+    previous: Message | None,
+) -> dict[str, object]:
+    """What the answer's templates show besides its text: the "Assigned to" line,
+    the writer's signature and the customer's last message, quoted."""
+    profile = author.staff if author is not None else None
+    assigned = assignee.staff if assignee is not None else None
+    return {
+        "ticket": ticket,
+        "message": message,
+        "assigned_line": _assigned_line(assigned or profile),
+        "signature": profile.signature.strip() if profile is not None else "",
+        "quote": _quote(previous),
+    }
+
+
+#: Where the preview shows the one-time portal link each mail gets when it is sent.
+PREVIEW_PORTAL_LINK = gettext_lazy("[a one-time link to this ticket, made when it is sent]")
+
+
+def preview_answer(
+    ticket: Ticket, *, text: str, author: User, cc: Iterable[str], assignee: User | None
+) -> OutgoingMail | None:
+    """The mail an answer would be, as the customer would receive it now: built by
+    ``queue_answer``'s own context and templates, and nothing written (no outbox row,
+    no portal link issued). None when it would go to nobody."""
+    recipients = answer_recipients(ticket.requester_email, cc)
+    if not recipients.to:
+        return None
+    previous = (
+        ticket.messages.filter(kind=MessageKind.CUSTOMER).order_by("-created_at", "-id").first()
+    )
+    message = Message(ticket=ticket, kind=MessageKind.ANSWER, text=text, author=author)
+    # As queue_answer: staff in CC get a copy of their own, not this mail.
+    staff = _staff_readers(ticket, recipients.cc)
+    cc = [address for address in recipients.cc if address not in staff]
+    portal = (
+        {"portal_link": PREVIEW_PORTAL_LINK}
+        if len(recipients.to) == 1 and not cc
+        else links.mail_context(ticket, to=recipients.to, cc=cc)
+    )
+    context = {**_answer_context(ticket, message, author, assignee, previous), **portal}
+    return _compose(ticket, OutgoingKind.ANSWER, "answer", context, to=recipients.to, cc=cc)
 
 
 def _staff_readers(ticket: Ticket, addresses: list[str]) -> dict[str, User]:
@@ -202,28 +243,89 @@ def queue_new_ticket_confirmation(ticket: Ticket, message: Message) -> OutgoingM
 
 
 def queue_closed_notice(ticket: Ticket) -> OutgoingMail | None:
-    """The queue's notice that a ticket was resolved or closed."""
-    response = ticket.queue.closed_ticket_response.strip()
-    if not response:
+    """The queue's notice that a ticket was resolved or closed, to be composed by the
+    worker that sends it (``compose_pending``).
+
+    Only what the closing knows is written in its transaction: the recipient, how
+    the ticket ended and the notice's own Message-ID. Who reads it, the portal link,
+    the loop guard's count and the thread's references cost a dozen queries; a mass
+    close that tells 10,000 customers spent four fifths of its time on them, so the
+    sending task does them, in its own transaction, just before sending.
+    """
+    if not ticket.queue.closed_ticket_response.strip():
         return None
-    recipient = _automatic_recipient(ticket)
-    if recipient is None:
+    recipient = ticket.requester_email.strip().lower()
+    if not is_valid(recipient):
         return None
+    row = OutgoingMail.objects.create(
+        ticket=ticket,
+        kind=OutgoingKind.CLOSED,
+        from_address="",
+        to=[recipient],
+        subject="",
+        text="",
+        message_id=tokens.make_message_id(ticket.number),
+        recipient=recipient,
+        compose={
+            "notice": OutgoingKind.CLOSED,
+            "status": ticket.status,
+            "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else "",
+        },
+    )
+    after_commit.send_after_commit(row.pk)
+    return row
+
+
+def compose_pending(row: OutgoingMail) -> OutgoingMail | None:
+    """Write the text of a mail queued to be composed (``row.compose``); None, with the
+    row gone, when it must not be sent after all. Runs in the sending worker, inside
+    the caller's transaction."""
+    if not row.compose:
+        return row
+    ticket = row.ticket
+    queue = ticket.queue if ticket is not None else None
+    response = queue.closed_ticket_response.strip() if queue is not None else ""
+    recipient = row.recipient
+    if (
+        ticket is None
+        or not response
+        or recipient in our_addresses()
+        or not _may_send_automatic(ticket, recipient, before=row.pk)
+    ):
+        # Through the queryset: the row keeps its id, which the sender still needs.
+        OutgoingMail.objects.filter(pk=row.pk).delete()
+        return None
+    status = Status(row.compose.get("status", ticket.status))
     context = {
         "ticket": ticket,
         "response": response,
-        "status": CLOSED_STATUS_LABELS.get(Status(ticket.status)) or ticket.get_status_display(),
+        "status": CLOSED_STATUS_LABELS.get(status) or status.label,
         **links.mail_context(ticket, to=[recipient], cc=[]),
+        **ratings.mail_context(ticket, _moment(row.compose.get("closed_at"))),
     }
     first = ticket.messages.filter(kind=MessageKind.CUSTOMER).exclude(message_id="").first()
-    return _queue_mail(
+    composed = _compose(
         ticket,
         OutgoingKind.CLOSED,
         "ticket_closed",
         context,
         to=[recipient],
         in_reply_to=first.message_id if first is not None else "",
+        message_id=row.message_id,
+        before=row.pk,
     )
+    row.from_address = composed.from_address
+    row.subject = composed.subject
+    row.text = composed.text
+    row.html = composed.html
+    row.headers = composed.headers
+    row.compose = {}
+    row.save(update_fields=["from_address", "subject", "text", "html", "headers", "compose"])
+    return row
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def _automatic_recipient(ticket: Ticket) -> str | None:
@@ -231,15 +333,19 @@ def _automatic_recipient(ticket: Ticket) -> str | None:
     recipient = ticket.requester_email.strip().lower()
     if not is_valid(recipient) or recipient in our_addresses():
         return None
+    if not _may_send_automatic(ticket, recipient):
+        return None
+    return recipient
+
+
+def _may_send_automatic(ticket: Ticket, recipient: str, *, before: int | None = None) -> bool:
     # A ticket opened by automatic mail (a list, a bounce, "no auto-replies please")
     # never gets automatic mail back, not even when it is closed later.
     if InboundMessage.objects.filter(
         ticket=ticket, outcome=Outcome.NEW_TICKET, suppress_auto_response=True
     ).exists():
-        return None
-    if not loop.may_send_automatic(ticket, recipient):
-        return None
-    return recipient
+        return False
+    return loop.may_send_automatic(ticket, recipient, before=before)
 
 
 def _assigned_line(profile: StaffProfile | None) -> object:
@@ -289,15 +395,17 @@ def _quote(previous: Message | None) -> dict[str, object] | None:
     }
 
 
-def _references(ticket: Ticket, in_reply_to: str) -> list[str]:
-    """Message-IDs of the thread so far, oldest first, the one we answer last."""
+def _references(ticket: Ticket, in_reply_to: str, *, before: int | None = None) -> list[str]:
+    """Message-IDs of the thread so far, oldest first, the one we answer last
+    (``before``: only the outbox rows written before that one)."""
+    outgoing = OutgoingMail.objects.filter(ticket=ticket)
+    if before is not None:
+        outgoing = outgoing.filter(pk__lt=before)
     ids = [
         *ticket.messages.exclude(message_id="")
         .order_by("created_at", "id")
         .values_list("message_id", flat=True),
-        *OutgoingMail.objects.filter(ticket=ticket)
-        .order_by("created_at", "id")
-        .values_list("message_id", flat=True),
+        *outgoing.order_by("created_at", "id").values_list("message_id", flat=True),
     ]
     kept = [
         item
@@ -313,7 +421,7 @@ def _references(ticket: Ticket, in_reply_to: str) -> list[str]:
     return kept
 
 
-def _queue_mail(
+def _compose(
     ticket: Ticket,
     kind: str,
     template: str,
@@ -322,10 +430,12 @@ def _queue_mail(
     to: list[str],
     cc: list[str] | None = None,
     in_reply_to: str = "",
-    attachments: Iterable[Attachment] = (),
     reply_to: str = "",
     message_id: str = "",
+    before: int | None = None,
 ) -> OutgoingMail:
+    """The outbox row of a mail, not saved: its words, in its reader's language, and
+    its headers."""
     context = {**context, "ticket": ticket}
     with preferences.writing_to(preferences.person_for_address(to[0])):
         subject = clean_header(render_to_string(f"mail/{template}_subject.txt", context))
@@ -340,14 +450,14 @@ def _queue_mail(
         headers["Reply-To"] = reply_to
     if in_reply_to:
         headers["In-Reply-To"] = f"<{in_reply_to}>"
-    references = _references(ticket, in_reply_to)
+    references = _references(ticket, in_reply_to, before=before)
     if references:
         headers["References"] = " ".join(f"<{item}>" for item in references)
     if kind != OutgoingKind.ANSWER:
         # RFC 3834 section 5: mark automatic mail; Exchange honours the second header.
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
-    row = OutgoingMail.objects.create(
+    return OutgoingMail(
         ticket=ticket,
         kind=kind,
         from_address=from_address(ticket.queue),
@@ -360,6 +470,33 @@ def _queue_mail(
         message_id=message_id,
         recipient=to[0],
     )
+
+
+def _queue_mail(
+    ticket: Ticket,
+    kind: str,
+    template: str,
+    context: Mapping[str, object],
+    *,
+    to: list[str],
+    cc: list[str] | None = None,
+    in_reply_to: str = "",
+    attachments: Iterable[Attachment] = (),
+    reply_to: str = "",
+    message_id: str = "",
+) -> OutgoingMail:
+    row = _compose(
+        ticket,
+        kind,
+        template,
+        context,
+        to=to,
+        cc=cc,
+        in_reply_to=in_reply_to,
+        reply_to=reply_to,
+        message_id=message_id,
+    )
+    row.save(force_insert=True)
     files = list(attachments)
     if files:
         row.attachments.set(files)

@@ -27,9 +27,9 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from mail import conf, smtp
-from mail.models import OutgoingMail, OutgoingState
-from tickets.models import Ticket
+from mail import conf, outbound, smtp, tokens
+from mail.models import OutgoingKind, OutgoingMail, OutgoingState
+from tickets.models import Message, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,18 @@ def deliver(outgoing_id: int, now: datetime | None = None) -> bool:
     if claimed != 1:
         return False
     row = OutgoingMail.objects.get(pk=outgoing_id)
+    if row.compose:
+        try:
+            with transaction.atomic():
+                composed = outbound.compose_pending(row)
+        except Exception as error:
+            log.exception("could not compose mail %s", row.pk)
+            _failed(row, now, lease_until, error)
+            return False
+        if composed is None:
+            _release_next(row)
+            return False
+        row = composed
     try:
         _send(build_email(row))
     except Exception as error:
@@ -199,6 +211,29 @@ def failed_mail_for(ticket: Ticket) -> QuerySet[OutgoingMail]:
         .exclude(last_error="")
         .order_by("created_at", "id")
     )
+
+
+def answer_mail_of(message: Message) -> list[OutgoingMail]:
+    """The mail a staff answer became, to the customer and the CCs, as it was written.
+
+    Found by time: the answer's transaction writes its mail after the message and
+    before anything else happens on the ticket. Staff copies (whose Message-ID
+    carries a person's reply token) are left out.
+    """
+    next_at = (
+        Message.objects.filter(ticket_id=message.ticket_id, created_at__gt=message.created_at)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    rows = OutgoingMail.objects.filter(
+        ticket_id=message.ticket_id,
+        kind=OutgoingKind.ANSWER,
+        created_at__gte=message.created_at,
+    )
+    if next_at is not None:
+        rows = rows.filter(created_at__lt=next_at)
+    return [row for row in rows.order_by("id") if not tokens.is_staff_token_id(row.message_id)]
 
 
 def retry(outgoing_id: int) -> bool:

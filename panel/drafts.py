@@ -25,6 +25,19 @@ def nothing_typed(ticket: Ticket, *, answer: str, note: str, cc: str) -> bool:
     return not answer.strip() and not note.strip() and cc.strip() in ("", ", ".join(ticket.cc))
 
 
+def sent_already(user: User, ticket: Ticket, version: str, *, answer: str, note: str) -> bool:
+    """Is this the text of a form the person has sent since the version it was typed on?
+
+    An autosave carries the version its form shows; once that form is sent, the
+    ticket is past it with the person's own answer or note of this very text.
+    Other text (another tab left open on the same version) is still kept.
+    """
+    typed = {text.strip() for text in (answer, note) if text.strip()}
+    if not typed or not version.isdigit():
+        return False
+    return typed <= queries.written_since(user, ticket, int(version))
+
+
 def keep(*, user: User, ticket: Ticket, answer: str, note: str, cc: str) -> Draft | None:
     """Save the text as the person's draft, or delete the draft when nothing is typed."""
     if nothing_typed(ticket, answer=answer, note=note, cc=cc):

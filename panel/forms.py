@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, AuditCode, User
-from accounts.queries import accounts_named, assignable_staff, email_taken, staff_profiles
+from accounts.queries import account_for, assignable_staff, email_taken, staff_profiles
 from frontdesk.text import restore_controls, visible_controls, without_controls
 from panel.models import DRAFT_MAX_CHARS
 from panel.widgets import QuickSelect
@@ -344,7 +344,8 @@ class MakeTicketForm(PanelForm):
         required=False,
         label=_("Account"),
         help_text=_(
-            "Name or external id; left empty, the account of the contact with this e-mail."
+            "Name or part of it, external id or a contact's e-mail, as Change account on "
+            "the ticket page finds it; left empty, the account of the contact with this e-mail."
         ),
     )
     queue = forms.ModelChoiceField(queryset=Queue.objects.all(), empty_label=None, label=_("Queue"))
@@ -365,14 +366,16 @@ class MakeTicketForm(PanelForm):
         text = self.cleaned_data["account"].strip()
         if not text:
             return None
-        matches = accounts_named(text)
-        if len(matches) != 1:
-            raise ValidationError(
-                _("No account has this name or external id.")
-                if not matches
-                else _("Several accounts have this name; give the external id.")
-            )
-        return matches[0]
+        account, candidates = account_for(text)
+        if account is not None:
+            return account
+        if not candidates:
+            raise ValidationError(_("No account has this name, external id or contact e-mail."))
+        names = ", ".join(visible_controls(candidate.name) for candidate in candidates)
+        raise ValidationError(
+            _("Several accounts match: %(names)s. Give more of the name or the external id.")
+            % {"names": names}
+        )
 
     def clean_attachments(self) -> list:
         return check_sizes(self.cleaned_data["attachments"], self.max_attachment_size)
@@ -434,6 +437,11 @@ class QueueForm(PanelModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Staff entitled to this queue"),
+        help_text=_(
+            "Supervisors entitled to a queue see all its tickets and pick up its unassigned ones; "
+            "administrators see every queue anyway. Agents see only the tickets assigned to them: "
+            "entitling an agent shows them nothing more."
+        ),
     )
 
     field_order = [
@@ -444,6 +452,8 @@ class QueueForm(PanelModelForm):
         "closed_ticket_response",
         "escalation_step",
         "escalation_minutes",
+        "escalation_follows_service_level",
+        "escalation_warning_minutes",
         "offered_in_portal",
         "portal_name",
         "staff",
@@ -456,6 +466,8 @@ class QueueForm(PanelModelForm):
             "new_ticket_response",
             "closed_ticket_response",
             "escalation_step",
+            "escalation_follows_service_level",
+            "escalation_warning_minutes",
             "offered_in_portal",
             "portal_name",
         ]
@@ -464,6 +476,8 @@ class QueueForm(PanelModelForm):
             "new_ticket_response": _("Auto-response to a new ticket"),
             "closed_ticket_response": _("Auto-response when resolved or closed"),
             "escalation_step": _("Escalation step"),
+            "escalation_follows_service_level": _("Escalate before a service-level due time"),
+            "escalation_warning_minutes": _("Minutes before the due time"),
             "offered_in_portal": _("Offered in the customer portal"),
             "portal_name": _("Name in the portal"),
         }
@@ -490,6 +504,8 @@ class QueueForm(PanelModelForm):
             if queue.escalation_interval:
                 minutes = int(queue.escalation_interval.total_seconds() // 60)
                 self.initial.setdefault("escalation_minutes", minutes)
+        # Empty is the default window (an hour).
+        self.fields["escalation_warning_minutes"].required = False
         self.fields["staff"].label_from_instance = lambda profile: (  # type: ignore[attr-defined]
             f"{visible_controls(profile.display_name)} ({profile.get_role_display()})"
         )
@@ -511,9 +527,17 @@ class QueueForm(PanelModelForm):
             )
         return is_default
 
+    def clean_escalation_warning_minutes(self) -> int:
+        minutes = self.cleaned_data.get("escalation_warning_minutes")
+        return 60 if minutes is None else minutes
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("escalation_step") and not data.get("escalation_minutes"):
+        if (
+            data.get("escalation_step")
+            and not data.get("escalation_minutes")
+            and not data.get("escalation_follows_service_level")
+        ):
             self.add_error("escalation_minutes", _("An escalation step needs an interval."))
         return data
 
@@ -601,6 +625,7 @@ class SettingsForm(PanelModelForm):
             "portal_registration",
             "portal_join_by_domain",
             "answered_stays_open_days",
+            "satisfaction_ratings",
             "two_factor_agents",
             "two_factor_supervisors",
             "two_factor_admins",
@@ -618,6 +643,7 @@ class SettingsForm(PanelModelForm):
             "portal_registration": _("People may register for the portal"),
             "portal_join_by_domain": _("Registered addresses join accounts by domain"),
             "answered_stays_open_days": _("Days a resolved ticket stays under “answered”"),
+            "satisfaction_ratings": _("Ask customers to rate the help when a ticket is closed"),
             "two_factor_agents": _("Agents must sign in with two factors"),
             "two_factor_supervisors": _("Supervisors must sign in with two factors"),
             "two_factor_admins": _("Administrators must sign in with two factors"),

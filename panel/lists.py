@@ -32,6 +32,9 @@ COLUMN_LABELS = {
 }
 # Numbers and times are most useful newest/highest first on the first click.
 DESCENDING_FIRST = {"priority", "created", "modified"}
+#: The service level's column comes last (after the assignee): its cell is the
+#: template's, not one of ``ticket_cells``. Soonest due first on the first click.
+DUE_LABEL = gettext_lazy("Due")
 
 PERIODS = {
     "month": gettext_lazy("Received this month"),
@@ -75,6 +78,7 @@ class Table:
     previous_url: str = ""
     next_url: str = ""
     can_supervise: bool = False
+    due_column: Column | None = None
 
     @property
     def count_label(self) -> str:
@@ -120,7 +124,7 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
     )
     base = ticket_list.url
     columns = []
-    for key, label in COLUMN_LABELS.items():
+    for key, label in [*COLUMN_LABELS.items(), ("due", DUE_LABEL)]:
         if sort.lstrip("-") == key:
             direction = "descending" if sort.startswith("-") else "ascending"
             toggled = key if sort.startswith("-") else f"-{key}"
@@ -128,6 +132,7 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
             direction = ""
             toggled = f"-{key}" if key in DESCENDING_FIRST else key
         columns.append(Column(key, str(label), _url(request, base, sort=toggled), direction))
+    due_column = columns.pop()
     table = Table(
         source=ticket_list,
         rows=found[:PAGE_SIZE],
@@ -139,6 +144,7 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
         sort=sort,
         columns=columns,
         can_supervise=is_supervising(user),
+        due_column=due_column,
     )
     if number > 1:
         table.previous_url = _url(request, base, sort=sort, page=number - 1)

@@ -83,6 +83,8 @@ class Results:
     extra_query: dict[str, str] = field(default_factory=dict)
     #: Sorted by rank, but too many matched to rank them: newest first.
     newest_first: bool = False
+    #: The service level's column, last (after the assignee; panel/lists.py says why).
+    due_column: Column | None = None
 
     @property
     def ranked_up_to(self) -> str:
@@ -171,6 +173,7 @@ def build_results(
         ],
         can_supervise=is_supervising(user),
         newest_first=page.newest_first,
+        due_column=_column("due", gettext("Due"), sort, source.url, query),
     )
     if criteria.text and sort != "rank":
         results.best_match_url = _url(source.url, query, sort="rank")

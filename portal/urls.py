@@ -9,6 +9,7 @@ from portal.views import (
     links,
     password,
     preferences,
+    rating,
     registration,
     tickets,
     viewing_as,
@@ -33,6 +34,7 @@ urlpatterns = [
     # Identity: one-time links from mail, password reset, registration.
     path("link/<str:token>/", links.open_link, name="link"),
     path("link/<str:token>/fresh/", links.fresh_link, name="fresh_link"),
+    path("rating/<str:token>/", rating.rate, name="rating"),
     path("password/reset/", password.ResetRequest.as_view(), name="password_reset"),
     path("password/reset/sent/", password.ResetSent.as_view(), name="password_reset_done"),
     path(

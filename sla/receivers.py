@@ -34,6 +34,6 @@ def ticket_changed(sender: Any, change: signals.TicketChange, **kwargs: Any) -> 
 
 
 def refresh(number: int) -> None:
-    due = clocks.compute(number)
-    if due is not None:
-        store_due_times(number, due)
+    found = clocks.changed(number)
+    if found is not None and found[1]:
+        store_due_times(number, found[0])

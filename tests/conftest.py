@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone, translation
 from huey.contrib.djhuey import HUEY
 
 from accounts.actors import MAIL_GATEWAY, command
@@ -31,6 +32,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if not os.environ.get("SECRET_KEY") and not os.environ.get("SECRET_KEY_FILE"):
         os.environ["SECRET_KEY"] = f"tests-only-{secrets.token_urlsafe(32)}"
         django_settings.SECRET_KEY = os.environ["SECRET_KEY"]
+    # Production names static files from the manifest `collectstatic` writes; tests
+    # render pages without collecting (tests/test_static_files.py tries the real one).
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def _redis_database_of_this_worker() -> None:
@@ -67,6 +74,16 @@ def _surfaces_build_no_ticket_queries(surface_guard: RuntimeGuard) -> Iterator[N
     new = surface_guard.violations[before:]
     del surface_guard.violations[before:]
     assert not new, "a surface built its own ticket query:\n" + "\n".join(map(str, new))
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english() -> Iterator[None]:
+    """A request activates its person's language and time zone for its thread
+    (frontdesk/languages.py) and the next request sets its own; a test's own code
+    after a German customer's request must not read German (history words, mail)."""
+    yield
+    translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -47,6 +47,8 @@ from tickets.queues import save_queue
 SUPPORT = "support@frontdesk.example"
 #: Django's admin draws its icons (the theme switch) with inline SVG.
 ADMIN_ELEMENTS = frozenset({"svg"})
+#: The panel home draws a sparkline per period as inline <svg> of numbers only.
+SPARKLINES = frozenset({"svg"})
 #: Payloads in the names of files uploaded through the answer form.
 UPLOADED = ("imgerror", "dquote", "squote", "bidi", "tplvar")
 #: Drafts keep at most 100,000 characters a field (panel.models.DRAFT_MAX_CHARS).
@@ -430,8 +432,14 @@ def pages(desk: Desk) -> list[Page]:
         ]
     )  # fmt: skip
     return [
-        Page("home", "/panel/", "admin", desk.shown("ticket"), rows=True),
-        Page("home of the supervisor", "/panel/", "supervisor", desk.shown("hidden", "hiddencc")),
+        Page("home", "/panel/", "admin", desk.shown("ticket"), rows=True, allow=SPARKLINES),
+        Page(
+            "home of the supervisor",
+            "/panel/",
+            "supervisor",
+            desk.shown("hidden", "hiddencc"),
+            allow=SPARKLINES,
+        ),
         Page("my tickets", "/panel/tickets/mine/", "admin", rows=True),
         Page("unassigned", "/panel/tickets/unassigned/", "admin", rows=True),
         Page("received today", "/panel/tickets/received/today/", "admin", rows=True),

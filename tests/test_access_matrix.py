@@ -25,13 +25,18 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Contact, User
+from canned import library as canned
+from canned.models import Macro
 from crypto.models import PrivateKey
 from kb.articles import create_article, publish, save_category
 from kb.models import Article, Category, Visibility
 from mail.ingest import quarantine, store_raw
 from mail.models import InboundMessage, Outcome
+from notifications import api as notify
+from notifications.models import Notification
 from panel.saved_views import save_view
 from portal import links
+from sla.models import Calendar, Policy
 from tests.conftest import SETUP, World, upload
 from tests.panel.helpers import failed_mail
 from tickets import actions, mass
@@ -98,6 +103,18 @@ EXPECTED: dict[str, frozenset[str]] = {
     # Saved views: anybody on staff has views of their own; the subject is a team view
     # (shared by the supervisor), which every staff member opens and only supervisors
     # and administrators change.
+    # Canned replies and macros: anybody on staff keeps their own; the subjects are the
+    # team's (shared by the supervisor), which only supervisors and administrators change.
+    # The picker and applying a macro are for staff who see the ticket.
+    "panel:canned": STAFF,
+    "panel:canned_reply_new": STAFF,
+    "panel:canned_reply_edit": SUPERVISING,
+    "panel:canned_reply_delete": SUPERVISING,
+    "panel:macro_new": STAFF,
+    "panel:macro_edit": SUPERVISING,
+    "panel:macro_delete": SUPERVISING,
+    "panel:canned_picker": SEE_THE_TICKET,
+    "panel:apply_macro": SEE_THE_TICKET,
     "panel:views": STAFF,
     "panel:views_nav": STAFF,
     "panel:view_create": STAFF,
@@ -121,6 +138,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:mass_delete_confirmed": SUPERVISING,
     "panel:ticket": SEE_THE_TICKET,
     "panel:reply": SEE_THE_TICKET,
+    "panel:reply_and_close": SEE_THE_TICKET,
+    "panel:reply_and_hold": SEE_THE_TICKET,
+    "panel:add_note": SEE_THE_TICKET,
+    "panel:answer_preview": SEE_THE_TICKET,
+    "panel:answer_mail_sent": SEE_THE_TICKET,
     # Showing PGP-protected information (S35): staff who see the ticket.
     "panel:reveal_encrypted": SEE_THE_TICKET,
     # A mail's HTML in a sandboxed frame: the subject message has HTML.
@@ -145,6 +167,17 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:retry_mail": SEE_THE_TICKET,
     "panel:attachment": SEE_THE_TICKET,
     "panel:profile": STAFF,
+    # Notifications (S41): everybody on staff has their own list and settings; the
+    # subject notification is the agent's, and nobody else marks it read (404).
+    "panel:notifications": STAFF,
+    "panel:notification_bell": STAFF,
+    "panel:notifications_read_all": STAFF,
+    "panel:notification_settings": STAFF,
+    "panel:notification_read": frozenset({"agent"}),
+    "panel:notification_open": frozenset({"agent"}),
+    # Presence on the ticket page (S42): staff who see the ticket.
+    "panel:presence": SEE_THE_TICKET,
+    "panel:password": STAFF,
     # API tokens: staff make their own, administrators an integration's. The id tried
     # names no token (any token is revoked only by its owner or an administrator).
     "panel:api_tokens": STAFF,
@@ -164,6 +197,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:two_factor_staff": ADMIN,
     "panel:two_factor_reset": ADMIN,
     "panel:audit_log": ADMIN,
+    # Reports (issue 15): supervisors and administrators, each of what they see.
+    "panel:reports": SUPERVISING,
+    "panel:reports_csv": SUPERVISING,
     "panel:queues": STAFF,
     "panel:queue_create": ADMIN,
     "panel:queue_edit": ADMIN,
@@ -181,6 +217,14 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:contact_view_as": SEE_THE_TICKET,
     "panel:ticket_view_as": SEE_THE_TICKET,
     "panel:settings": ADMIN,
+    # Service levels: administrators keep the calendars and policies.
+    "panel:service_levels": ADMIN,
+    "panel:calendar_create": ADMIN,
+    "panel:calendar_edit": ADMIN,
+    "panel:calendar_delete": ADMIN,
+    "panel:policy_create": ADMIN,
+    "panel:policy_edit": ADMIN,
+    "panel:policy_delete": ADMIN,
     "panel:webhooks": ADMIN,
     "panel:webhook_create": ADMIN,
     "panel:webhook_edit": ADMIN,
@@ -211,6 +255,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     # staff never sign in through one.
     "portal:link": EVERYBODY - STAFF,
     "portal:fresh_link": EVERYBODY - STAFF,
+    # A rating link needs no sign-in; the token tried here is no rating link (its
+    # signature is checked first), so nobody gets past it: tests/reports/test_ratings.py.
+    "portal:rating": frozenset(),
     # Anybody may ask for a reset link; the one tried here is no valid link.
     "portal:password_reset": EVERYBODY,
     "portal:password_reset_done": EVERYBODY,
@@ -301,9 +348,15 @@ class Subjects:
     mass_job_pk: int
     webhook_pk: int
     delivery_pk: int
+    calendar_pk: int
+    policy_pk: int
     encrypted_message_pk: int
     retired_key_pk: int
     html_message_pk: int
+    answer_message_pk: int
+    canned_reply_pk: int
+    macro_pk: int
+    notification_pk: int
 
 
 @pytest.fixture
@@ -340,6 +393,17 @@ def subjects(world: World, media_root: object) -> Subjects:
     job = mass.start(
         owner=world.agent, action=MassAction.PRIORITY, numbers=[(ticket.number, None)], priority=50
     )
+    team_reply = canned.save_reply(
+        user=world.supervisor,
+        reply=None,
+        title="Thanks",
+        text="Thank you!",
+        shared=True,
+        queue=None,
+    )
+    team_macro: Macro = canned.save_macro(
+        user=world.supervisor, macro=None, name="Urgent", shared=True, priority=90
+    )
     team_view = save_view(
         user=world.supervisor, name="Billing", query=f"queue={world.billing.pk}", shared=True
     )
@@ -354,6 +418,10 @@ def subjects(world: World, media_root: object) -> Subjects:
         kind=MessageKind.NOTE,
         source=MessageSource.WEB,
         text="-----BEGIN PGP MESSAGE-----\n\nhQ==\n-----END PGP MESSAGE-----",
+    )
+    # An answer, as a row only: its mail page needs one, and the ticket stays unanswered.
+    answer_message = Message.objects.create(
+        ticket=ticket, kind=MessageKind.ANSWER, source=MessageSource.WEB, text="Answered."
     )
     PrivateKey.objects.create(
         fingerprint="aa" * 20, public_key="public", sealed_key=b"", sealed_passphrase=b""
@@ -371,13 +439,24 @@ def subjects(world: World, media_root: object) -> Subjects:
     delivery = Delivery.objects.create(
         webhook=webhook, kind="ticket.closed", ticket_number=ticket.number, body="{}"
     )
+    notification = Notification.objects.create(
+        recipient=world.agent, kind=notify.ASSIGNED, ticket=ticket
+    )
+    calendar = Calendar.objects.create(name="Office")
+    policy = Policy.objects.create(queue=world.billing, calendar=calendar, resolution_minutes=60)
     return Subjects(
+        calendar_pk=calendar.pk,
+        policy_pk=policy.pk,
+        notification_pk=notification.pk,
         webhook_pk=webhook.pk,
         delivery_pk=delivery.pk,
         encrypted_message_pk=encrypted.pk,
         html_message_pk=html_message_pk,
+        answer_message_pk=answer_message.pk,
         retired_key_pk=retired.pk,
         saved_view_pk=team_view.pk,
+        canned_reply_pk=team_reply.pk,
+        macro_pk=team_macro.pk,
         mass_job_pk=job.pk,
         link_token=link.rstrip("/").rsplit("/", 1)[-1],
         kb_article=publish(editor=world.admin, article=article),
@@ -413,14 +492,25 @@ def url_of(name: str, subjects: Subjects) -> str:
         ),
         **dict.fromkeys(("panel:view_up", "panel:view_down"), subjects.saved_view_pk),
         "panel:mass_job": subjects.mass_job_pk,
+        **dict.fromkeys(
+            ("panel:canned_reply_edit", "panel:canned_reply_delete"), subjects.canned_reply_pk
+        ),
+        **dict.fromkeys(
+            ("panel:macro_edit", "panel:macro_delete", "panel:apply_macro"), subjects.macro_pk
+        ),
         **dict.fromkeys(("panel:webhook_edit", "panel:webhook_delete"), subjects.webhook_pk),
+        **dict.fromkeys(("panel:calendar_edit", "panel:calendar_delete"), subjects.calendar_pk),
+        **dict.fromkeys(("panel:policy_edit", "panel:policy_delete"), subjects.policy_pk),
         **dict.fromkeys(
             ("panel:webhook_delivery", "panel:webhook_delivery_resend"), subjects.delivery_pk
         ),
         "panel:reveal_encrypted": subjects.encrypted_message_pk,
         "panel:message_html": subjects.html_message_pk,
         "panel:message_html_frame": subjects.html_message_pk,
+        "panel:answer_mail_sent": subjects.answer_message_pk,
         "panel:remove_encryption_key": subjects.retired_key_pk,
+        "panel:notification_read": subjects.notification_pk,
+        "panel:notification_open": subjects.notification_pk,
     }.get(name, subjects.kb_article.pk if name.startswith(("panel:kb_", "kb:")) else None)
     if name.startswith("api:") or name == "panel:api_token_revoke":
         # Any id: the API refuses without a token first, and no API token has it.
@@ -438,6 +528,7 @@ def url_of(name: str, subjects: Subjects) -> str:
         {"pk": pk, "slug": subjects.kb_article.slug},
         {"slug": subjects.kb_category.slug},
         {"token": subjects.link_token},
+        {"table": "volume"},
         {"uidb64": "MA", "token": "no-such-token"},
     ):
         if None in arguments.values():

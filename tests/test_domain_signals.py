@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.actors import ESCALATION, MAIL_GATEWAY
 from tests.conftest import SETUP, World
 from tickets import actions, signals
+from tickets.due_times import DueTimes, store_due_times
 from tickets.models import Event, Status, Ticket, TicketType
 
 
@@ -35,6 +36,13 @@ def _escalating(world: World, ticket: Ticket) -> None:
     world.billing.escalation_step = 10
     world.billing.escalation_interval = timedelta(hours=1)
     world.billing.save()
+
+
+def _near_a_due_time(world: World, ticket: Ticket) -> None:
+    world.billing.escalation_step = 10
+    world.billing.escalation_follows_service_level = True
+    world.billing.save()
+    store_due_times(ticket.pk, DueTimes(resolution=timezone.now() + timedelta(minutes=30)))
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -120,6 +128,15 @@ SCENARIOS: dict[str, Scenario] = {
             now=timezone.now() + timedelta(hours=2),
         ),
         _escalating,
+    ),
+    "escalate_before_breach": Scenario(
+        "escalated",
+        lambda world, ticket: actions.escalate_before_breach(
+            ticket=ticket,
+            expected_version=Ticket.objects.get(pk=ticket.pk).version,
+            now=timezone.now(),
+        ),
+        _near_a_due_time,
     ),
     "add_system_note": Scenario(
         "system_note_added",

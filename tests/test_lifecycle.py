@@ -103,6 +103,16 @@ class TestEscalation:
         ]
         assert stored.escalated_at == START + 2 * HOUR
 
+    def test_a_rise_leaves_last_modified_alone_and_stays_in_the_history(self, escalating):
+        ticket = opened_at(escalating, START)
+        with at(START + HOUR / 2):
+            actions.add_note(actor=escalating.supervisor, ticket=ticket, text="Checking.")
+        escalate_at(START + 3 * HOUR)
+        stored = Ticket.objects.get(pk=ticket.pk)
+        assert stored.priority == 80
+        assert stored.modified_at == START + HOUR / 2
+        assert escalations(ticket) == [("50", "80", ESC)]
+
     def test_a_late_run_catches_up_missed_steps_in_one_rise(self, escalating):
         ticket = opened_at(escalating, START)
         escalate_at(START + 3 * HOUR + timedelta(minutes=20))

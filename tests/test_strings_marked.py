@@ -24,7 +24,7 @@ from django.template.base import Lexer, TokenType
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Every app's templates that people read: pages and mail.
-APPS = ("panel", "portal", "kb", "frontdesk", "mail")
+APPS = ("panel", "portal", "kb", "frontdesk", "mail", "notifications")
 
 #: Words that are the same in every language: the product's name, and the "Re:"
 #: of a reply's subject, which mail programs everywhere recognise.

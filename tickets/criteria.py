@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
@@ -32,13 +32,27 @@ from tickets.models import Queue, Status, TicketType
 
 #: Orderings a search may be sorted by ("-" first: descending). ``rank`` (best match
 #: first) only means something with words to look for; without them it is newest first.
-SORT_KEYS = ("rank", "number", "title", "priority", "created", "modified", "type", "status")
+SORT_KEYS = (
+    "rank",
+    "number",
+    "title",
+    "priority",
+    "created",
+    "modified",
+    "type",
+    "status",
+    "due",
+)
 #: With words the best matches come first, otherwise the newest tickets.
 DEFAULT_SORT_WITH_TEXT = "rank"
 DEFAULT_SORT = "-created"
 
 NOBODY, ME = "nobody", "me"
 YES, NO = "yes", "no"
+#: Service levels (sla/): a due time passed already, or within ``BREACHING_SOON``
+#: (breached ones too); the stored ``next_due_at`` is what is asked.
+BREACHED, DUE_SOON = "breached", "soon"
+BREACHING_SOON = timedelta(hours=2)
 
 # Far beyond anything typed into a search box, and small enough to refuse a
 # pasted document with a message instead of searching for it.
@@ -75,6 +89,8 @@ class Criteria:
     created_to: date | None = None
     modified_from: date | None = None
     modified_to: date | None = None
+    #: "", ``BREACHED`` or ``DUE_SOON``: by the next service-level due time.
+    due: str = ""
     #: One of ``SORT_KEYS``, maybe with "-"; "" is the default (see ``ordering``).
     sort: str = ""
 
@@ -113,6 +129,7 @@ class Criteria:
             ("created_to", self.created_to),
             ("modified_from", self.modified_from),
             ("modified_to", self.modified_to),
+            ("due", self.due),
             ("sort", self.sort),
         ]
         return [*_written(single), *several, *_written(rest)]
@@ -168,6 +185,7 @@ def _sort_choices() -> list[tuple[str, str]]:
         "modified": _("Last modified"),
         "type": _("Type"),
         "status": _("Status"),
+        "due": _("Next due time"),
     }
     choices = [("", str(_("Best match, or newest")))]
     for key in SORT_KEYS:
@@ -268,6 +286,15 @@ class CriteriaForm(forms.Form):
     created_to = forms.DateField(required=False, label=_("Created until"))
     modified_from = forms.DateField(required=False, label=_("Modified from"))
     modified_to = forms.DateField(required=False, label=_("Modified until"))
+    due = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (DUE_SOON, _("Breached or due within two hours")),
+            (BREACHED, _("Breached")),
+        ],
+        label=_("Service level"),
+    )
     sort = forms.ChoiceField(required=False, label=_("Sort by"))
 
     def __init__(
@@ -383,6 +410,7 @@ class CriteriaForm(forms.Form):
             created_to=data["created_to"],
             modified_from=data["modified_from"],
             modified_to=data["modified_to"],
+            due=data["due"],
             sort=data["sort"],
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, Max, Min, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from tickets.models import (
     ESCALATING_STATUSES,
     Event,
     HelpdeskSettings,
+    Queue,
     Status,
     Ticket,
 )
@@ -37,6 +38,8 @@ def escalate_due(now: datetime | None = None) -> int:
             waiting_since__isnull=False,
             queue__escalation_step__gt=0,
             queue__escalation_interval__isnull=False,
+            # Those queues escalate before a breach instead (escalate_before_breaches).
+            queue__escalation_follows_service_level=False,
         )
         .annotate(
             next_step=Coalesce("escalated_at", "waiting_since") + F("queue__escalation_interval")
@@ -47,6 +50,40 @@ def escalate_due(now: datetime | None = None) -> int:
     escalated = 0
     for number, version in due:
         if actions.escalate(ticket=number, expected_version=version, now=now) is not None:
+            escalated += 1
+    return escalated
+
+
+def escalate_before_breaches(now: datetime | None = None) -> int:
+    """Raise the priority of tickets whose next due time is near, in queues that
+    escalate by their service level, and tell their assignee and the queue's
+    supervisors (sla/warnings.py hears the escalation)."""
+    now = now or timezone.now()
+    # The widest warning window of those queues bounds the range of the index
+    # ticket_next_due; each ticket's own window is checked by the action.
+    windows = Queue.objects.filter(
+        escalation_follows_service_level=True, escalation_step__gt=0
+    ).aggregate(
+        widest=Max("escalation_warning_minutes"), narrowest=Min("escalation_warning_minutes")
+    )
+    if windows["widest"] is None:
+        return 0
+    # Escalated within the narrowest window already: done for this due time in any queue.
+    since_narrowest = F("next_due_at") - timedelta(minutes=windows["narrowest"])
+    due = (
+        Ticket.objects.filter(
+            next_due_at__lte=now + timedelta(minutes=windows["widest"]),
+            status__in=ESCALATING_STATUSES,
+            priority__lt=99,
+            queue__escalation_follows_service_level=True,
+            queue__escalation_step__gt=0,
+        )
+        .exclude(escalated_at__gte=since_narrowest)
+        .values_list("number", "version")
+    )
+    escalated = 0
+    for number, version in due:
+        if actions.escalate_before_breach(ticket=number, expected_version=version, now=now):
             escalated += 1
     return escalated
 

@@ -58,6 +58,15 @@ class Queue(models.Model):
     offered_in_portal = models.BooleanField(
         default=False, help_text=_("Customers may choose it for a new ticket in the portal.")
     )
+    # Escalation that follows the service level (sla/): a ticket this many minutes
+    # before a due time rises by the step once, instead of every interval.
+    escalation_follows_service_level = models.BooleanField(
+        default=False,
+        help_text=_("Raise the priority shortly before a due time of the service level instead."),
+    )
+    escalation_warning_minutes = models.PositiveIntegerField(
+        default=60, help_text=_("How long before a due time the ticket rises.")
+    )
     portal_name = models.CharField(
         max_length=100,
         blank=True,
@@ -77,7 +86,9 @@ class Queue(models.Model):
                 fields=["is_default"], condition=Q(is_default=True), name="one_default_queue"
             ),
             models.CheckConstraint(
-                condition=Q(escalation_step=0) | Q(escalation_interval__isnull=False),
+                condition=Q(escalation_step=0)
+                | Q(escalation_interval__isnull=False)
+                | Q(escalation_follows_service_level=True),
                 name="queue_escalation_needs_interval",
             ),
         ]
@@ -166,6 +177,13 @@ class Ticket(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Service level (sla/): when each target falls due, None when none is running
+    # (met, paused, or no policy). Written by sla's receivers through
+    # tickets/due_times.py, never by a form; ``next_due_at`` is the earliest, sorted by.
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -232,6 +250,13 @@ class Ticket(models.Model):
                 name="ticket_answered",
             ),
             models.Index(fields=["modified_at"], name="ticket_modified"),
+            # Lists sorted by the next due time, "Breaching soon" and escalation
+            # before a breach: only tickets with a running clock are in it.
+            models.Index(
+                fields=["next_due_at", "-number"],
+                condition=Q(next_due_at__isnull=False),
+                name="ticket_next_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -454,6 +479,11 @@ class HelpdeskSettings(models.Model):
     two_factor_agents = models.BooleanField(default=False)
     two_factor_supervisors = models.BooleanField(default=False)
     two_factor_admins = models.BooleanField(default=False)
+    # Customer satisfaction (reports/ratings.py): links in the closing notice.
+    satisfaction_ratings = models.BooleanField(
+        default=True,
+        help_text=_("The notice that a ticket was closed asks the customer to rate the help."),
+    )
 
     class Meta:
         verbose_name = "settings"

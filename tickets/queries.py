@@ -45,7 +45,14 @@ from frontdesk.db import UnicodeLower
 from frontdesk.text import one_line
 from search import api as search
 from tickets import history
-from tickets.criteria import ME, NOBODY, Criteria, accounts_called
+from tickets.criteria import (
+    BREACHING_SOON,
+    DUE_SOON,
+    ME,
+    NOBODY,
+    Criteria,
+    accounts_called,
+)
 from tickets.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
@@ -192,7 +199,17 @@ SORT_FIELDS = {
     "modified": "modified_at",
     "type": "type",
     "status": "status",
+    # Service levels: the soonest due first; tickets without a running clock last.
+    "due": "next_due_at",
 }
+
+
+def ordered_by(field: str, *, descending: bool) -> OrderBy | str:
+    """A sort of one column; tickets without a due time come last either way, as
+    both databases would otherwise put them at opposite ends."""
+    if field == "next_due_at":
+        return OrderBy(F(field), descending=descending, nulls_last=True)
+    return f"-{field}" if descending else field
 
 
 def clean_sort(requested: str, default: str) -> str:
@@ -211,6 +228,7 @@ TABLE_COLUMNS = (
     "status",
     "is_answered",
     "version",
+    "next_due_at",
     "queue__name",
     "assignee__email",
     "assignee__full_name",
@@ -220,11 +238,10 @@ TABLE_COLUMNS = (
 def in_order(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
     """A list as a table shows it: sorted by an allowed key, newest number breaking ties."""
     field = SORT_FIELDS[sort.lstrip("-")]
-    ordering = f"-{field}" if sort.startswith("-") else field
     return (
         tickets.select_related("queue", "assignee")
         .only(*TABLE_COLUMNS)
-        .order_by(ordering, "-number")
+        .order_by(ordered_by(field, descending=sort.startswith("-")), "-number")
     )
 
 
@@ -350,6 +367,8 @@ def find_tickets(user: Person, criteria: Criteria, *, rank: bool = True) -> Quer
             return tickets.order_by("-number")
     # Best match first: a higher rank is a better one.
     descending = ordering.startswith("-") or field == "search_rank"
+    if field == "next_due_at":
+        return tickets.order_by(ordered_by(field, descending=descending), "-number")
     return tickets.order_by(OrderBy(F(field), descending=descending), "-number")
 
 
@@ -414,6 +433,10 @@ def _conditions(user: User | Integration, criteria: Criteria) -> Q:
         condition &= Q(priority__gte=criteria.priority_min)
     if criteria.priority_max is not None:
         condition &= Q(priority__lte=criteria.priority_max)
+    if criteria.due:
+        # Index ticket_next_due: a range of the stored due times, never computed here.
+        within = BREACHING_SOON if criteria.due == DUE_SOON else timedelta(0)
+        condition &= Q(next_due_at__lte=timezone.now() + within)
     if criteria.assignee == NOBODY:
         condition &= Q(assignee__isnull=True)
     elif criteria.assignee == ME:
@@ -559,6 +582,34 @@ class HistoryLine:
     @property
     def created_at(self) -> datetime:
         return self.event.created_at
+
+
+def written_since(user: User, ticket: Ticket, version: int) -> set[str]:
+    """The texts of the answers and notes the person wrote on the ticket since this
+    version of it, stripped.
+
+    An autosave of the answer form that arrives after the form was sent carries
+    the version the form was typed on; it must not bring the sent text back as a
+    draft (index ``event_ticket_version``, then the thread's own index).
+    """
+    wrote = Event.objects.filter(
+        ticket=ticket,
+        version__gt=version,
+        actor=user,
+        code__in=(EventCode.ANSWER, EventCode.NOTE),
+    )
+    # A version's events are written after its messages: later messages came after them.
+    since = (
+        Event.objects.filter(ticket=ticket, version=version)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if since is None or not wrote.exists():
+        return set()
+    texts = messages_of(user, ticket).filter(
+        author=user, kind__in=(MessageKind.ANSWER, MessageKind.NOTE), created_at__gt=since
+    )
+    return {text.strip() for text in texts.values_list("text", flat=True)}
 
 
 def history_of(ticket: Ticket) -> list[HistoryLine]:
@@ -789,3 +840,62 @@ def queue_list(user: Person) -> list[Queue]:
 def queues_for_mass_move(user: Person) -> QuerySet[Queue]:
     """Queues a mass move may target; each ticket's own queue is checked by the action."""
     return visible_queues(user).order_by("name")
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """What reports/ counts of one ticket: where it is now and its times."""
+
+    number: int
+    queue_id: int
+    assignee_id: int | None
+    type: str
+    created_at: datetime
+    closed_at: datetime | None
+    first_answer_at: datetime | None
+
+
+def _report_facts(tickets: QuerySet[Ticket]) -> list[ReportFacts]:
+    first_answer = (
+        Message.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.ANSWER)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    rows = tickets.order_by("number").annotate(first_answer_at=first_answer)
+    return [
+        ReportFacts(*row)
+        for row in rows.values_list(
+            "number",
+            "queue_id",
+            "assignee_id",
+            "type",
+            "created_at",
+            "closed_at",
+            "first_answer_at",
+        )
+    ]
+
+
+def report_facts(numbers: Iterable[int]) -> list[ReportFacts]:
+    """The facts of these tickets (those that still exist), for the reports' roll-ups.
+
+    The system's read, not a person's: reports/ keeps figures of every ticket
+    and narrows them to what a person may see when it shows them. The first
+    answer is found in ``message_thread`` (ticket, created_at).
+    """
+    return _report_facts(Ticket.objects.filter(number__in=sorted(set(numbers))))
+
+
+def report_facts_after(number: int, limit: int) -> list[ReportFacts]:
+    """The facts of the next ``limit`` tickets after ``number``, for rebuilding the roll-ups."""
+    numbers = list(
+        Ticket.objects.filter(number__gt=number)
+        .order_by("number")
+        .values_list("number", flat=True)[:limit]
+    )
+    return report_facts(numbers)
+
+
+def visible_queue_ids(user: Person) -> QuerySet[Queue, Any]:
+    """The ids of the queues whose tickets the person sees as a whole, as a subquery."""
+    return visible_queues(user).values("pk")

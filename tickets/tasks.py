@@ -8,7 +8,7 @@ from tickets import lifecycle, mass
 
 @periodic_job("escalation")
 def escalate_tickets() -> int:
-    return lifecycle.escalate_due()
+    return lifecycle.escalate_due() + lifecycle.escalate_before_breaches()
 
 
 @periodic_job("auto-close")

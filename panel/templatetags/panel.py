@@ -7,10 +7,10 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from frontdesk import jobs, text
-from mail import limits, loop
+from mail import limits, loop, sending
 from mail.fetch import failing_mailboxes
 from tickets.models import Message, MessageSource, Status, Ticket, TicketType
 
@@ -129,11 +129,44 @@ def options(choices: Iterable[tuple[object, str]]) -> SafeString:
     )
 
 
+_INTERVAL_UNITS = (
+    (86400, lambda count: ngettext("every day", "every %(count)d days", count)),
+    (3600, lambda count: ngettext("every hour", "every %(count)d hours", count)),
+    (60, lambda count: ngettext("every minute", "every %(count)d minutes", count)),
+    (1, lambda count: ngettext("every second", "every %(count)d seconds", count)),
+)
+
+
+@register.filter
+def every(interval: timedelta | None) -> str:
+    """An interval as people say it: "every day", "every 4 hours", "every 90 minutes"
+    (the largest unit it is a whole number of), never "1 day, 0:00:00"."""
+    if interval is None:
+        return ""
+    seconds = int(interval.total_seconds())
+    for size, words in _INTERVAL_UNITS:
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return words(count) % {"count": count}
+    return ""
+
+
 @register.filter
 def author_name(message: Message) -> str:
     if message.author is not None:
         return message.author.get_full_name()
     return message.author_email or gettext("The system")
+
+
+@register.filter
+def typed_in(message: Message) -> bool:
+    """A customer's message somebody else wrote for them (staff making a ticket):
+    its author is not the requester it came from."""
+    return (
+        message.kind == "customer"
+        and message.author is not None
+        and message.author.email.lower() != message.author_email.lower()
+    )
 
 
 @register.inclusion_tag("panel/_mailbox_alert.html")
@@ -150,6 +183,17 @@ def job_alert() -> dict[str, object]:
         "late": [state for state in jobs.states() if state.late],
         "restarts": jobs.recent_restarts(),
     }
+
+
+@register.inclusion_tag("panel/_outbox_alert.html")
+def outbox_alert() -> dict[str, object]:
+    """Sending that has failed for minutes with nothing sent: a mail server down shows
+    nowhere else until every mail has used up its retries, hours later."""
+    since = sending.failing_since()
+    if since is None:
+        return {"since": None}
+    state = sending.state()
+    return {"since": since, "waiting": state.waiting, "last_error": state.last_error}
 
 
 @register.inclusion_tag("panel/_mail_alert.html")

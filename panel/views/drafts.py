@@ -27,7 +27,12 @@ def save(request: StaffRequest, number: int) -> HttpResponse:
         return render(request, DRAFT_STATUS, {"draft_limit": DRAFT_MAX_CHARS}, status=422)
     data = form.cleaned_data
     context: dict[str, object]
-    if drafts.nothing_typed(ticket, **data):
+    version = request.POST.get("expected_version", "")
+    if drafts.sent_already(request.user, ticket, version, answer=data["answer"], note=data["note"]):
+        # Issued before the form was sent (on leaving the field for Submit) and
+        # arriving after: the text went out, and must not come back as a draft.
+        context = {"draft_sent": True}
+    elif drafts.nothing_typed(ticket, **data):
         context = {"draft_deleted": drafts.discard(user=request.user, ticket=ticket)}
     else:
         context = {"draft": drafts.keep(user=request.user, ticket=ticket, **data)}

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timezone import get_default_timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from panel import drafts, lists
 from panel.auth import StaffRequest, is_supervising, staff_required
 from panel.forms import staff_choices
+from reports import queries as report_queries
+from reports.charts import sparkline
 from tickets import queries
 
 
@@ -17,7 +22,11 @@ from tickets import queries
 def home(request: StaffRequest) -> HttpResponse:
     user = request.user
     counts = queries.statistics(user)
-    statistics = [(lists.PERIODS[name], counts[name], name) for name in lists.PERIODS]
+    lines = report_queries.sparklines(user, timezone.localdate(timezone=get_default_timezone()))
+    statistics = [
+        (lists.PERIODS[name], counts[name], name, sparkline(lines[name], _("Received per day")))
+        for name in lists.PERIODS
+    ]
     context = {
         "statistics": statistics,
         "unassigned_label": lists.count_label(counts["unassigned"]),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from frontdesk import jobs
-from mail import limits, loop
+from mail import limits, loop, sending
 from mail.fetch import failing_mailboxes, insecure_mailboxes
 from mail.ingest import TEMPORARY_ERRORS, reprocess_loop, unmatched_automatic
 from mail.models import InboundMessage, Outcome, OutgoingMail, OutgoingState, QuarantinedMessage
@@ -30,6 +30,9 @@ def overview(request: StaffRequest) -> HttpResponse:
         "failing_mailboxes": list(failing_mailboxes().select_related("queue")),
         "insecure_mailboxes": list(insecure_mailboxes().select_related("queue")),
         "failed_mail_count": OutgoingMail.objects.filter(state=OutgoingState.FAILED).count(),
+        "sending": sending.state(),
+        "sending_failing_since": sending.failing_since(),
+        "sink": sending.kept_by_sink() if sending.is_sink() else None,
         "held_count": limits.held_messages().count(),
         "unmatched_count": unmatched_automatic().count(),
         "loops": [(row, read_headers(row.raw)) for row in loop.kept_as_loops()[:RECENT_LOOPS]],

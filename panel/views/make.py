@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from frontdesk.storage import out_of_space
+from frontdesk.text import visible_controls
 from panel.auth import StaffRequest, staff_required
 from panel.forms import OUT_OF_SPACE, MakeTicketForm, add_action_errors
 from tickets import actions
@@ -61,4 +62,9 @@ def make_ticket(request: StaffRequest) -> HttpResponse:
             if can_see(request.user, ticket):
                 return redirect("panel:ticket", number=ticket.number)
             return redirect("panel:home")
-    return render(request, "panel/make_ticket.html", {"form": form}, status=status)
+    # A browser cannot fill a file input again: the files chosen are named, to be chosen again.
+    dropped = [
+        visible_controls(upload.name or "") for upload in request.FILES.getlist("attachments")
+    ]
+    context = {"form": form, "dropped_files": dropped}
+    return render(request, "panel/make_ticket.html", context, status=status)

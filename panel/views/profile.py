@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -46,4 +48,19 @@ def profile(request: StaffRequest) -> HttpResponse:
         add_action_errors(form, error)
         return render(request, "panel/profile.html", {"form": form}, status=422)
     messages.success(request, _("Your profile is saved."))
+    return redirect("panel:profile")
+
+
+@staff_required
+def password(request: StaffRequest) -> HttpResponse:
+    """The panel's own password change: Django's form and validators, the session kept."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method != "POST":
+        return render(request, "panel/password.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "panel/password.html", {"form": form}, status=422)
+    form.save()
+    # Changing the password ends every other session; this one goes on.
+    update_session_auth_hash(request, form.user)
+    messages.success(request, _("Your password is changed."))
     return redirect("panel:profile")

@@ -51,6 +51,8 @@ def _conflict(
 @staff_required
 def pick_up(request: StaffRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
+    # From the ticket page the answer form comes along: kept, as with every change there.
+    drafts.keep_posted_text(request.user, ticket, request.POST)
     try:
         ticket = actions.pick_up(actor=request.user, ticket=ticket.number)
     except actions.AlreadyAssigned as taken:
@@ -59,6 +61,8 @@ def pick_up(request: StaffRequest, number: int) -> HttpResponse:
         ticket = taken.ticket
     else:
         notice, picked = _("Picked up: yours now."), True
+    if request.htmx and request.htmx.target == "properties":
+        return after_change(request, number, notice)
     if request.htmx:
         context = {"ticket": ticket, "pick_up_notice": notice}
         response = render(request, "panel/ticket_list.html#pick-up-cell", context)

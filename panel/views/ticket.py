@@ -32,8 +32,9 @@ from panel.forms import (
     add_action_errors,
     split_addresses,
 )
+from reports import queries as report_queries
 from tickets import actions, queries, stored_files
-from tickets.models import HelpdeskSettings, Ticket
+from tickets.models import HelpdeskSettings, Status, Ticket
 from tickets.visibility import get_ticket_for
 
 
@@ -161,6 +162,7 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
         "thread": queries.thread(user, ticket),
         "latest": queries.latest_of_requester(user, ticket, limits.latest_tickets_count),
         "history": SimpleLazyObject(partial(queries.history_of, ticket)),
+        "ratings": SimpleLazyObject(partial(report_queries.ratings_of_ticket, ticket.pk)),
         "can_assign": is_supervising(user),
         "can_release": ticket.assignee_id is not None
         and (is_supervising(user) or ticket.assignee_id == user.pk),
@@ -216,8 +218,17 @@ def after_change(
             return HttpResponseClientRedirect(reverse("panel:home"))
         return redirect("panel:home")
     if request.htmx:
-        # The answer form keeps its text; only its version follows this change.
-        return render_properties(request, changed, panel_notice=notice, refresh_versions=True)
+        # The answer form keeps its text; its version, its "Assign to" (when the
+        # assignee changed: a choice made there otherwise stays) and the history
+        # follow this change, so sending it never hands the ticket back.
+        shown = request.POST.get("assignee_shown", "")
+        return render_properties(
+            request,
+            changed,
+            panel_notice=notice,
+            refresh_versions=True,
+            refresh_assignee=shown != str(changed.assignee_id or ""),
+        )
     typed = {} if answer_sent else typed_answer(request, changed)
     if typed:
         # No redirect: the text exists only in this request. As with htmx, its
@@ -250,12 +261,17 @@ def recipients(request: StaffRequest, number: int) -> HttpResponse:
     return render(request, "panel/ticket.html#recipients", context)
 
 
-def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> str:
-    """Note, answer and assignment as one change.
+def send_reply(
+    request: StaffRequest, ticket: Ticket, data: dict[str, Any], then: str | None = None
+) -> str:
+    """Note, answer, status (``then``: closed or on hold) and assignment as one transaction.
 
     The note goes first and the assignment travels with the answer, because
     handing the ticket to somebody else may take it out of this person's view,
-    and the answer mail must name the new assignee.
+    and the answer mail must name the new assignee. "On hold" is set before the
+    answer, which would otherwise close the ticket (auto-close 0); "closed"
+    follows it, without the closing notice: the answer is what the customer
+    reads. A reassignment with a close comes last, after the close.
     """
     version = data["expected_version"]
     answer_text, note_text = data["answer"].strip(), data["note"].strip()
@@ -280,6 +296,11 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
             )
             version = message.ticket.version
             done.append(_("Note added."))
+        if then == Status.ON_HOLD:
+            version = actions.change(
+                actor=request.user, ticket=ticket.number, status=then, expected_version=version
+            ).version
+        assign_with_answer = reassign and chosen is not None and then != Status.CLOSED
         if answer_text:
             message = actions.answer(
                 actor=request.user,
@@ -288,11 +309,20 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
                 cc=data["cc"],
                 attachments=files,
                 expected_version=version,
-                assign_to=chosen if reassign else None,
+                assign_to=chosen if assign_with_answer else None,
             )
             version = message.ticket.version
             done.append(_("Answer sent."))
-        if reassign and (chosen is None or not answer_text):
+        if then == Status.CLOSED:
+            version = actions.close(
+                actor=request.user,
+                ticket=ticket.number,
+                expected_version=version,
+                tell_customer=False,
+            ).version
+        if then is not None:
+            done.append(_("Status: %(status)s.") % {"status": Status(then).label})
+        if reassign and not (answer_text and assign_with_answer):
             # Releasing cannot travel with the answer; it follows it.
             actions.assign(
                 actor=request.user,
@@ -308,15 +338,50 @@ def send_reply(request: StaffRequest, ticket: Ticket, data: dict[str, Any]) -> s
 @require_POST
 @staff_required
 def reply(request: StaffRequest, number: int) -> HttpResponse:
+    return send_answer_form(request, number)
+
+
+@require_POST
+@staff_required
+def reply_and_close(request: StaffRequest, number: int) -> HttpResponse:
+    return send_answer_form(request, number, then=Status.CLOSED)
+
+
+@require_POST
+@staff_required
+def reply_and_hold(request: StaffRequest, number: int) -> HttpResponse:
+    """Sent and set on hold: waiting for the customer, or for something else on purpose."""
+    return send_answer_form(request, number, then=Status.ON_HOLD)
+
+
+@require_POST
+@staff_required
+def add_note(request: StaffRequest, number: int) -> HttpResponse:
+    """The internal note alone; the answer typed beside it stays for later (as the draft)."""
+    return send_answer_form(request, number, note_only=True)
+
+
+def send_answer_form(
+    request: StaffRequest, number: int, then: str | None = None, *, note_only: bool = False
+) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     # Kept first: a refused or failing send leaves the text saved; success deletes it.
     drafts.keep_posted_text(request.user, ticket, request.POST)
     limits = HelpdeskSettings.load()
     form = answer_form(ticket, request.user, request.POST, request.FILES, limits=limits)
+    if form.is_valid() and then and not form.cleaned_data["answer"].strip():
+        form.add_error("answer", _("Write the answer to send; the status changes with it."))
+    if form.is_valid() and note_only and not form.cleaned_data["note"].strip():
+        form.add_error("note", _("Write the note to add."))
     if not form.is_valid():
         return render_page(request, ticket, 422, answer_form=form)
+    data = form.cleaned_data
+    if note_only:
+        # Neither the answer nor an assignment goes with a note added on its own.
+        data = {**data, "answer": "", "assignee_shown": None}
+        data.pop("assignee", None)
     try:
-        notice = send_reply(request, ticket, form.cleaned_data)
+        notice = send_reply(request, ticket, data, then)
     except actions.Conflict as conflict:
         ticket = get_ticket_for(request.user, number)
         data = with_version(request.POST, ticket)
@@ -339,4 +404,8 @@ def reply(request: StaffRequest, number: int) -> HttpResponse:
         form.add_error("attachments", OUT_OF_SPACE)
         return render_page(request, ticket, HTTPStatus.INSUFFICIENT_STORAGE, answer_form=form)
     drafts.discard(user=request.user, ticket=ticket)
+    if note_only:
+        # The answer and CC typed beside the note come back on the page from here.
+        answer, cc = request.POST.get("answer", ""), request.POST.get("cc", "")
+        drafts.keep(user=request.user, ticket=ticket, answer=answer, note="", cc=cc)
     return after_change(request, number, notice, answer_sent=True)

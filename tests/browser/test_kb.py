@@ -100,7 +100,7 @@ def test_staff_insert_a_link_to_a_public_article_into_the_answer(world, open_pag
     expect(answer).to_have_value(f"Hello,\n\nthis explains it:\nPay an invoice by card: {url}\n")
     # Typing the search saved no draft; inserting the link did, as typing would.
     expect(page.locator("#draft-status")).to_contain_text("Draft saved")
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".message-answer")).to_contain_text(url)
 
 

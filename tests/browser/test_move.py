@@ -35,7 +35,7 @@ def test_a_ticket_moves_to_another_queue_while_an_answer_is_typed_and_the_answer
     assert refreshed(ticket).queue == world.support
 
     # The answer form's version followed the move: sending it meets no conflict.
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".message-answer")).to_contain_text("still being written…")
     expect(page.locator(".conflict")).to_have_count(0)
     assert refreshed(ticket).messages.filter(kind=MessageKind.ANSWER).count() == 1

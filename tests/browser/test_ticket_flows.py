@@ -42,7 +42,7 @@ def test_an_answer_with_an_attachment_reaches_the_thread(world, open_page):
     page.get_by_label("Attachments").set_input_files(
         {"name": "steps.txt", "mimeType": "text/plain", "buffer": b"1. Restart\n2. Retry\n"}
     )
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     answer = page.locator(".message-answer")
     expect(answer).to_contain_text("Here are the steps, see the file.")
     link = answer.get_by_role("link", name="steps.txt")
@@ -64,7 +64,7 @@ def test_the_priority_changes_while_an_answer_is_typed_and_the_answer_is_kept(wo
     expect(page.locator("#fact-priority")).to_have_text("80")
     expect(page.locator("#properties .notice")).to_have_text("Changes saved.")
     expect(answer).to_have_value("Half of a long answer,\nstill being written…")
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".message-answer")).to_contain_text("still being written…")
     expect(page.locator(".conflict")).to_have_count(0)
     ticket = refreshed(ticket)
@@ -102,9 +102,9 @@ def test_a_closed_ticket_is_found_again_by_quick_search(world, open_page):
     )
     page = open_page(world.supervisor)
     page.goto(f"/panel/tickets/{ticket.number}/")
-    page.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Close", exact=True).click()
     expect(page.locator("#fact-status")).to_have_text("Closed")
-    expect(page.get_by_role("button", name="Close")).to_have_count(0)
+    expect(page.get_by_role("button", name="Close", exact=True)).to_have_count(0)
     assert refreshed(ticket).status == Status.CLOSED
 
     page.goto("/panel/")

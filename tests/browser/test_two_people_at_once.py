@@ -45,12 +45,12 @@ def test_a_stale_page_shows_what_changed_and_keeps_the_typed_answer(world, open_
     expect(answer).to_have_value("An answer typed while somebody else works on the ticket")
 
     # The answer was typed on the old ticket too: sending it names the change first.
-    mine.get_by_role("button", name="Submit").click()
+    mine.get_by_role("button", name="Send", exact=True).click()
     expect(mine.locator(".answer .conflict")).to_contain_text("admin changed the status")
     answer = mine.get_by_role("textbox", name="Answer", exact=True)
     expect(answer).to_have_value("An answer typed while somebody else works on the ticket")
     assert not refreshed(ticket).messages.filter(kind=MessageKind.ANSWER).exists()
 
-    mine.get_by_role("button", name="Submit").click()
+    mine.get_by_role("button", name="Send", exact=True).click()
     expect(mine.locator(".message-answer")).to_contain_text("typed while somebody else")
     assert refreshed(ticket).priority == 50

@@ -36,11 +36,11 @@ def test_without_javascript_changes_and_closing_keep_the_typed_answer(world, ope
         "Checked the logs first."
     )
 
-    page.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Close", exact=True).click()
     expect(page.locator("#fact-status")).to_have_text("Closed")
     expect(page.get_by_role("textbox", name="Answer", exact=True)).to_have_value(TYPED)
 
-    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/panel/tickets/{ticket.number}/$"))
     expect(page.locator(".message-answer")).to_contain_text("Second line — zweite Zeile")
     expect(page.locator(".message-note")).to_contain_text("Checked the logs first.")

@@ -45,19 +45,70 @@ def test_a_customer_has_no_panel_profile(world, as_user):
     assert User.objects.get(pk=world.customer_a.pk).full_name != "Hacker"
 
 
-def test_staff_change_their_password_from_the_profile(world, as_user):
+def password_form(client, **typed: str) -> dict[str, object]:
+    """The panel's password form as the page renders it, with ``typed`` over it."""
+    page = client.get("/panel/profile/password/").content.decode()
+    return {**rendered_form(page, "password-form"), **typed}
+
+
+def test_staff_change_their_password_in_the_panel_and_stay_signed_in(world, as_user):
     client = as_user(world.agent)
-    assert 'href="/password/"' in client.get("/panel/profile/").content.decode()
-    response = client.post(
-        "/password/",
+    assert 'href="/panel/profile/password/"' in client.get("/panel/profile/").content.decode()
+    page = client.get("/panel/profile/password/").content.decode()
+    # The panel's own page, not the Django admin's.
+    assert 'id="password-form"' in page and "panel.css" in page
+    assert "Django administration" not in page
+    form = password_form(
+        client,
+        old_password="secret",
+        new_password1="a-much-Longer-pass-42",
+        new_password2="a-much-Longer-pass-42",
+    )
+    response = client.post("/panel/profile/password/", form)
+    assert response.status_code == 302
+    assert response["Location"] == "/panel/profile/"
+    assert User.objects.get(pk=world.agent.pk).check_password("a-much-Longer-pass-42")
+    # update_session_auth_hash: the session that changed it is still signed in.
+    assert client.get("/panel/profile/").status_code == 200
+
+
+def test_the_panel_password_page_keeps_djangos_validators(world, as_user):
+    client = as_user(world.agent)
+    form = password_form(
+        client, old_password="secret", new_password1="password", new_password2="password"
+    )
+    response = client.post("/panel/profile/password/", form)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "This password is too common." in page
+    assert User.objects.get(pk=world.agent.pk).check_password("secret")
+
+
+def test_the_panel_password_page_takes_the_old_password(world, as_user):
+    client = as_user(world.agent)
+    form = password_form(
+        client,
+        old_password="guess",
+        new_password1="a-much-Longer-pass-42",
+        new_password2="a-much-Longer-pass-42",
+    )
+    response = client.post("/panel/profile/password/", form)
+    assert response.status_code == 422
+    assert "Your old password was entered incorrectly." in response.content.decode()
+    assert User.objects.get(pk=world.agent.pk).check_password("secret")
+
+
+def test_a_customer_has_no_panel_password_page(world, as_user):
+    response = as_user(world.customer_a).post(
+        "/panel/profile/password/",
         {
             "old_password": "secret",
-            "new_password1": "a-much-Longer-pass-42",
-            "new_password2": "a-much-Longer-pass-42",
+            "new_password1": "x-Long-pass-42",
+            "new_password2": "x-Long-pass-42",
         },
     )
-    assert response.status_code == 302
-    assert User.objects.get(pk=world.agent.pk).check_password("a-much-Longer-pass-42")
+    assert response.status_code == 403
+    assert User.objects.get(pk=world.customer_a.pk).check_password("secret")
 
 
 def profile_form(client, **typed: str) -> dict[str, object]:

@@ -141,3 +141,37 @@ def test_only_administrators_change_queues(world, as_user, person):
 
 def test_a_customer_does_not_see_the_queues(world, as_user):
     assert as_user(world.customer_a).get("/panel/queues/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("interval", "shown"),
+    [
+        (timedelta(days=1), "+10 every day"),
+        (timedelta(days=2), "+10 every 2 days"),
+        (timedelta(hours=4), "+10 every 4 hours"),
+        (timedelta(hours=1), "+10 every hour"),
+        (timedelta(minutes=90), "+10 every 90 minutes"),
+    ],
+)
+def test_the_escalation_interval_is_said_as_people_say_it(world, as_user, interval, shown):
+    world.billing.escalation_step = 10
+    world.billing.escalation_interval = interval
+    world.billing.save()
+    page = as_user(world.agent).get("/panel/queues/").content.decode()
+    assert shown in page
+    assert "0:00:00" not in page
+
+
+def test_the_queue_page_says_what_entitlement_means_for_each_role(world, as_user):
+    page = as_user(world.supervisor).get("/panel/queues/").content.decode()
+    assert 'id="entitlement-meaning"' in page
+    assert "an agent sees only the tickets assigned to them" in page
+    # Billing entitles the agent and a supervisor: only the agent's name carries the caveat.
+    row = page.split("Billing", 1)[1].split("</tr>", 1)[0]
+    assert row.count("entitled-agent") == 1
+    assert "(agent: only tickets assigned to them)" in row
+
+
+def test_the_queue_form_says_entitling_an_agent_shows_them_nothing_more(world, as_user):
+    page = as_user(world.admin).get(f"/panel/queues/{world.billing.pk}/").content.decode()
+    assert "entitling an agent shows them nothing more" in page

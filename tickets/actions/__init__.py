@@ -21,6 +21,7 @@ from tickets.actions.replies import add_note, answer, customer_reply
 from tickets.actions.system import (
     add_system_note,
     escalate,
+    escalate_before_breach,
     record_decryption,
     record_system_event,
     record_view_as,
@@ -40,6 +41,7 @@ __all__ = [
     "customer_reply",
     "delete_permanently",
     "escalate",
+    "escalate_before_breach",
     "move",
     "open_ticket",
     "pick_up",

@@ -281,6 +281,9 @@ class Edit:
         # False: the hooks send the customer no mail about a status change (a mass
         # close "without telling the customers").
         self.tell_customer = True
+        # False: a change the system makes on its own (an escalation) leaves
+        # "Last modified" alone, which otherwise means a person or a mail touched it.
+        self.touches_modified = True
 
     @property
     def changed(self) -> bool:
@@ -351,8 +354,11 @@ class Edit:
             return []
         ticket = self.ticket
         ticket.version += 1
-        ticket.modified_at = timezone.now()
-        ticket.save(update_fields=[*sorted(self.fields), "version", "modified_at"])
+        saved = [*sorted(self.fields), "version"]
+        if self.touches_modified:
+            ticket.modified_at = timezone.now()
+            saved.append("modified_at")
+        ticket.save(update_fields=saved)
         events = write_events(ticket, self.actor, self.changes, signal, version=ticket.version)
         # Messages first: an answer that closes its ticket (auto-close 0) is mailed
         # before "your ticket was closed", and the outbox keeps that order.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -59,7 +59,48 @@ def escalate(*, ticket: Ticket | int, expected_version: int, now: datetime) -> T
                 return None
             new_priority = min(99, locked.priority + steps * queue.escalation_step)
             edit.set("priority", new_priority, code="escalation")
+            # A system rise, kept in the history: "Last modified" stays the people's and mail's.
+            edit.touches_modified = False
             edit.set_quietly(escalated_at=start + steps * queue.escalation_interval)
+    except (Conflict, Ticket.DoesNotExist):
+        return None
+    return edit.ticket
+
+
+def escalate_before_breach(
+    *, ticket: Ticket | int, expected_version: int, now: datetime
+) -> Ticket | None:
+    """Raise a ticket's priority by its queue's step once its next due time is within
+    the queue's warning window (service levels, S9 following the SLA).
+
+    Once per due time: a ticket escalated since the window opened waits for a later
+    due time. None when nothing was due, or another consumer got there first.
+    """
+    try:
+        with editing(
+            ticket, actor=ESCALATION, expected_version=expected_version, signal=signals.escalated
+        ) as edit:
+            locked = edit.ticket
+            queue = locked.queue
+            due = locked.next_due_at
+            if (
+                due is None
+                or not queue.escalation_follows_service_level
+                or not queue.escalation_step
+                or locked.status not in ESCALATING_STATUSES
+                or locked.priority >= 99
+            ):
+                return None
+            window_opens = due - timedelta(minutes=queue.escalation_warning_minutes)
+            if now < window_opens or (
+                locked.escalated_at is not None and locked.escalated_at >= window_opens
+            ):
+                return None
+            edit.set(
+                "priority", min(99, locked.priority + queue.escalation_step), code="escalation"
+            )
+            edit.touches_modified = False
+            edit.set_quietly(escalated_at=now)
     except (Conflict, Ticket.DoesNotExist):
         return None
     return edit.ticket

@@ -1,5 +1,6 @@
 """`frontdesk run`: everything one machine needs, in one command."""
 
+import os
 import sys
 from typing import Any
 
@@ -19,6 +20,7 @@ from frontdesk.startup import (
     require_shared_media,
 )
 from frontdesk.supervisor import Child, Supervisor
+from mail.sending import SINK_BACKEND
 from tickets.models import Ticket
 
 
@@ -34,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["demo"] and demo_mail_to_sink():
+            self.stdout.write(
+                "Outgoing mail goes to the local sink (listed under Mail in the panel); "
+                "set EMAIL_BACKEND and EMAIL_HOST to send it."
+            )
         require_shared_media()
         prepare_secret_key()
         if prepare_data_folder():
@@ -61,7 +68,23 @@ class Command(BaseCommand):
         command = [sys.executable, "-m", "frontdesk.cli"]
         return Supervisor(
             [
-                Child(Supervised.WEB, "web server", [*command, "serve", "--bind", bind]),
+                Child(
+                    Supervised.WEB,
+                    "web server",
+                    [*command, "serve", "--bind", bind, "--no-collectstatic"],
+                ),
                 Child(Supervised.WORKER, "worker", [*command, "worker"]),
             ]
         ).run()
+
+
+def demo_mail_to_sink() -> bool:
+    """The demo keeps its mail in the local sink unless the environment names a mail
+    backend or server: a fresh machine has none, and every answer would fail after
+    filling the log with "connection refused". The server and the worker started
+    below inherit the environment. True when the sink is chosen."""
+    if "EMAIL_BACKEND" in os.environ or "EMAIL_HOST" in os.environ:
+        return False
+    os.environ["EMAIL_BACKEND"] = SINK_BACKEND
+    settings.EMAIL_BACKEND = SINK_BACKEND
+    return True

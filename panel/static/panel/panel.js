@@ -39,7 +39,12 @@ document.addEventListener("keydown", function (event) {
 // sent text back as a draft; so none is issued from then on.
 var leavingPage = false;
 document.addEventListener("submit", function (event) {
-  if (!event.defaultPrevented) leavingPage = true;
+  if (event.defaultPrevented) return;
+  leavingPage = true;
+  // One issued just before (leaving a field for Submit) is called off; should it
+  // have reached the server already, the server refuses it by the form's version.
+  var autosave = document.querySelector("[data-autosave]");
+  if (autosave && window.htmx) window.htmx.trigger(autosave, "htmx:abort");
 });
 window.addEventListener("pageshow", function () {
   leavingPage = false;
@@ -95,3 +100,47 @@ document.addEventListener(
   },
   true
 );
+// Presence on the ticket page (panel/_presence.html): report every 10 seconds
+// while the tab is visible, at once when it becomes visible again, and at once
+// when typing an answer or note begins; "typing" means a keystroke in the last
+// 15 seconds.
+var PRESENCE_EVERY = 10000, TYPING_FOR = 15000;
+var lastTyped = 0;
+function pollPresence() {
+  var presence = document.querySelector("[data-presence]");
+  if (presence && !document.hidden && window.htmx) window.htmx.trigger(presence, "presence-poll");
+}
+if (document.querySelector("[data-presence]")) {
+  setInterval(pollPresence, PRESENCE_EVERY);
+  document.addEventListener("visibilitychange", pollPresence);
+}
+// The toolbar's bell (panel/_notification_bell.html) counts anew every minute
+// while the tab is visible, and when it becomes visible again.
+function pollBell() {
+  var bell = document.querySelector("[data-bell]");
+  if (bell && !document.hidden && window.htmx) window.htmx.trigger(bell, "bell-poll");
+}
+setInterval(pollBell, 60000);
+document.addEventListener("visibilitychange", pollBell);
+document.addEventListener("input", function (event) {
+  var field = event.target;
+  if (!(field instanceof Element) || (field.id !== "answer-answer" && field.id !== "answer-note")) return;
+  var wasTyping = Date.now() - lastTyped < TYPING_FOR;
+  lastTyped = Date.now();
+  if (!wasTyping) pollPresence();
+});
+document.addEventListener("htmx:configRequest", function (event) {
+  if (!event.detail.elt.hasAttribute("data-presence")) return;
+  event.detail.formData.set("typing", Date.now() - lastTyped < TYPING_FOR ? "1" : "");
+});
+// The ticket page also answers a form it refused (a conflict, a wrong field) at the
+// address the form was sent to; reloading there would send it again. The address
+// becomes the ticket page's, whose reload shows the ticket as it is now with the
+// text kept as the draft.
+(function () {
+  var form = document.getElementById("answer-form");
+  var url = form && form.dataset.pageUrl;
+  if (url && window.location.pathname !== url) {
+    window.history.replaceState(null, "", url + window.location.hash);
+  }
+})();
