@@ -253,7 +253,9 @@ def test_make_a_ticket_with_hostile_text_and_an_error_shows_it_all_as_text(world
     page.get_by_label("Priority").fill("50")
     page.get_by_label("Message").fill(everything("make", long=20_000))
     page.get_by_role("button", name="Make the ticket").click()
-    expect(page.get_by_text("No account has this name, external id or contact e-mail.")).to_be_visible()
+    expect(
+        page.get_by_text("No account has this name, external id or contact e-mail.")
+    ).to_be_visible()
     form = DeskPage("make a ticket", "/panel/tickets/new/", "admin", panel=True)
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate(AUDIT, [forbidden(form), list(OUR_SCRIPTS)]) == []
