@@ -117,7 +117,8 @@ def test_the_account_is_found_by_a_part_of_its_name_as_change_account_finds_it(w
     client = as_user(world.admin)
     Account.objects.create(name="Globex Corporation")
     typed_in(world, client, account="globex")
-    assert visible_tickets(world.admin).get().account.name == "Globex Corporation"
+    made = visible_tickets(world.admin).get()
+    assert made.account is not None and made.account.name == "Globex Corporation"
     # The ticket page's Change account search finds the same account with the same text.
     ticket = visible_tickets(world.admin).get()
     results = client.get(f"/panel/tickets/{ticket.number}/account/", {"q": "globex"})
