@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from sla.business_time import Hours, around_the_clock, running_time_until_target
 from sla.models import Policy
-from tickets.due_times import DueTimes, stored_due_times
+from tickets.due_times import DueTimes, store_due_times, stored_due_times
 from tickets.models import DONE_STATUSES, Event, EventCode, Status, Ticket
 
 #: The statuses in which no clock runs.
@@ -157,3 +157,11 @@ def changed(number: int) -> tuple[DueTimes, bool] | None:
         if policy is not None:
             due = due_times(ticket, policy, hours_of(policy), moments_of(number))
     return due, due != stored or ticket.next_due_at != due.next
+
+
+def refresh(number: int) -> None:
+    """Store ticket ``number``'s due times when they changed (after a change of the
+    ticket, or of the rules it falls under)."""
+    found = changed(number)
+    if found is not None and found[1]:
+        store_due_times(number, found[0])

@@ -14,7 +14,6 @@ from typing import Any
 
 from sla import clocks
 from tickets import signals
-from tickets.due_times import store_due_times
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +29,4 @@ def connect() -> None:
 
 
 def ticket_changed(sender: Any, change: signals.TicketChange, **kwargs: Any) -> None:
-    refresh(change.number)
-
-
-def refresh(number: int) -> None:
-    found = clocks.changed(number)
-    if found is not None and found[1]:
-        store_due_times(number, found[0])
+    clocks.refresh(change.number)

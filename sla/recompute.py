@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from sla import clocks
 from sla.models import Calendar
-from tickets.due_times import store_due_times
 from tickets.models import ACTIVE_STATUSES, Ticket
 
 BATCH = 500
@@ -40,8 +39,6 @@ def refresh_queues(queue_ids: Iterable[int]) -> int:
         if not numbers:
             return refreshed
         for number in numbers:
-            due = clocks.compute(number)
-            if due is not None:
-                store_due_times(number, due)
+            clocks.refresh(number)
         refreshed += len(numbers)
         last = numbers[-1]
