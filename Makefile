@@ -26,6 +26,10 @@ export TEST_REDIS_URL
 # The PostgreSQL pass of `make test`; the test database is test_<name>.
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/frontdesk
 export TEST_DATABASE_URL
+# The browser tests drive pages whose database work the view, action and search
+# tests check on both databases; they run once, in the SQLite pass.
+# POSTGRES_PASS_ARGS= runs them on PostgreSQL too.
+POSTGRES_PASS_ARGS ?= --ignore=tests/browser
 
 .PHONY: help run test check lint messages test-sqlite test-postgres system-packages
 
@@ -69,9 +73,10 @@ system-packages:
 # each has its own test database and Redis database); the fault tests, which
 # start servers and kill them, all go to one of them, one after another
 # (tests/faults/conftest.py). pytest's exit code 5 (no tests collected) fails the
-# build like any other.
+# build like any other. Each pass ends with its 25 slowest tests: where to look
+# when the run grows.
 PYTEST_WORKERS ?= 2
-PYTEST_PASS = $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+PYTEST_PASS = $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed-dev
 	@echo "== pytest on SQLite"
@@ -80,7 +85,7 @@ test-sqlite: $(VENV)/.installed-dev
 test-postgres: $(VENV)/.installed-dev
 	@if PYTHON=$(BIN)/python bash scripts/ensure-postgres.sh "$$TEST_DATABASE_URL"; then \
 	    echo "== pytest on PostgreSQL"; \
-	    DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST_PASS); \
+	    DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST_PASS) $(POSTGRES_PASS_ARGS); \
 	elif [[ $${CI:-} =~ ^(true|True|TRUE|1)$$ ]]; then \
 	    echo "ERROR: CI=true and no PostgreSQL server is reachable (see above): failing." >&2; \
 	    echo "       Set TEST_DATABASE_URL or start the server." >&2; \

@@ -29,6 +29,8 @@ Workloads (W5 changes the data: it runs only when asked for by ``--only`` or
   (aiosmtpd, accepting and dropping), and the time until the last is sent is
   given too;
 - W6 requests per second on W1 (and on the floor) with concurrent clients;
+- W7 the reports page as a supervisor, the last 30 days (the default period):
+  sums of the roll-ups (reports/), service-level attainment and the top accounts;
 - the peak resident memory of the web workers.
 """
 
@@ -130,6 +132,9 @@ WORKLOADS = [
         "received this month by title, page 200",
         "admin",
         lambda f: "/panel/tickets/received/month/?sort=title&page=200",
+    ),
+    Workload(
+        "W7", "reports page, supervisor, last 30 days", "supervisor", lambda f: "/panel/reports/"
     ),
 ]
 
@@ -602,7 +607,7 @@ def main() -> None:
     )
     options = parser.parse_args()
     only = {key.strip().upper() for key in options.only.split(",") if key.strip()}
-    wanted = only or {"W1", "W2", "W3", "W4", "W6"} | ({"W5"} if options.mass else set())
+    wanted = only or {"W1", "W2", "W3", "W4", "W6", "W7"} | ({"W5"} if options.mass else set())
     folder, facts = make_desk(options)
     started = time.monotonic()
     server = Server(folder, facts, options.workers, options.code.resolve())

@@ -27,7 +27,8 @@ LABELLED_BARS = 16
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: Sequence[int]
+    #: None: nothing to show there (no bar; "–" in the tooltip and description).
+    values: Sequence[int | None]
 
 
 def _nice_top(value: int) -> int:
@@ -72,7 +73,7 @@ def _frame(chart_id: str, title: str, description: str, body: list[str]) -> Safe
     )
 
 
-def _axes(top: int, y_label: str, x_label: str) -> list[str]:
+def _axes(top: int, y_label: str, x_label: str, unit: str = "") -> list[str]:
     plot_bottom = HEIGHT - BOTTOM
     parts = [
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{plot_bottom}" stroke="#333"/>',
@@ -82,7 +83,8 @@ def _axes(top: int, y_label: str, x_label: str) -> list[str]:
     for tick in (0, top // 2, top):
         y = _y(tick, top)
         parts.append(
-            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10">{tick}</text>'
+            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10">'
+            f"{tick}{escape(unit)}</text>"
         )
         if tick:
             parts.append(
@@ -105,7 +107,11 @@ def _y(value: float, top: int) -> float:
 
 
 def _x_labels(labels: Sequence[str], slot: float) -> list[str]:
-    every = max(1, len(labels) // 12)
+    # As many as fit side by side (about 5.5 px a character at font size 10); the
+    # others are in the tooltips and the table.
+    widest = 5.5 * max((len(label) for label in labels), default=1) + 2
+    fitting = max(1, int((WIDTH - LEFT - RIGHT) // widest))
+    every = max(1, -(-len(labels) // fitting))
     parts = []
     for index, label in enumerate(labels):
         if index % every:
@@ -139,17 +145,24 @@ def bar_chart(
     series: Sequence[Series],
     y_label: str,
     x_label: str,
+    top: int | None = None,
+    unit: str = "",
 ) -> SafeString:
-    """Bars of one or more series side by side, each series its own pattern."""
-    top = _nice_top(max((max(each.values, default=0) for each in series), default=0))
+    """Bars of one or more series side by side, each series its own pattern; ``top``
+    fixes the axis (100 for percentages, ``unit`` "%")."""
+    if top is None:
+        highest = max((value or 0 for each in series for value in each.values), default=0)
+        top = _nice_top(highest)
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     bar = slot * 0.8 / max(1, len(series))
-    body = _axes(top, y_label, x_label)
+    body = _axes(top, y_label, x_label, unit)
     for index, each in enumerate(series):
         for position, value in enumerate(each.values):
+            if value is None:
+                continue
             x = LEFT + slot * position + slot * 0.1 + bar * index
             y = _y(value, top)
-            tip = f"{each.name}, {labels[position]}: {value}"
+            tip = f"{each.name}, {labels[position]}: {value}{unit}"
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}"'
                 f' height="{HEIGHT - BOTTOM - y:.1f}" fill="{_fill(chart_id, index)}"'
@@ -158,12 +171,12 @@ def bar_chart(
             if len(labels) * len(series) <= LABELLED_BARS and value:
                 body.append(
                     f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" font-size="10"'
-                    f' text-anchor="middle">{value}</text>'
+                    f' text-anchor="middle">{value}{escape(unit)}</text>'
                 )
     body += _x_labels(labels, slot)
     if len(series) > 1:
         body += _legend(chart_id, series)
-    return _frame(chart_id, title, _describe(labels, series), body)
+    return _frame(chart_id, title, _describe(labels, series, unit), body)
 
 
 def line_chart(
@@ -199,10 +212,13 @@ def line_chart(
     return _frame(chart_id, title, _describe(labels, [Series(y_label, values)]), body)
 
 
-def _describe(labels: Sequence[str], series: Sequence[Series]) -> str:
+def _describe(labels: Sequence[str], series: Sequence[Series], unit: str = "") -> str:
     return "; ".join(
         f"{each.name}: "
-        + ", ".join(f"{label} {value}" for label, value in zip(labels, each.values, strict=True))
+        + ", ".join(
+            f"{label} {'–' if value is None else f'{value}{unit}'}"
+            for label, value in zip(labels, each.values, strict=True)
+        )
         for each in series
     )
 

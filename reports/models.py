@@ -28,8 +28,17 @@ class Measure(models.TextChoices):
     CLOSED = "closed", "closed"
     FIRST_RESPONSE = "first_response", "first response"
     RESOLUTION = "resolution", "resolution"
-    # SLA attainment (issue 15): the due times live in sla/; once it exists a
-    # ticket's fact gains "met" or "missed" and two measures join these.
+    # Service-level attainment (sla/): bucket MET or BREACHED, counted on the day of
+    # the first answer, of each later answer to a customer's reply, of the close.
+    FIRST_RESPONSE_TARGET = "sla_first_response", "first response target"
+    NEXT_RESPONSE_TARGET = "sla_next_response", "next response target"
+    RESOLUTION_TARGET = "sla_resolution", "resolution target"
+
+
+#: The buckets of the attainment measures.
+MET, BREACHED = 0, 1
+#: The measures of ``AccountTally``.
+ACCOUNT_MEASURES = (Measure.RECEIVED, Measure.CLOSED, Measure.FIRST_RESPONSE)
 
 
 class TicketFact(models.Model):
@@ -51,6 +60,12 @@ class TicketFact(models.Model):
     first_response_day = models.DateField(null=True)
     first_response_seconds = models.BigIntegerField(null=True)
     resolution_seconds = models.BigIntegerField(null=True)
+    account = models.BigIntegerField(default=0)  # 0: no account
+    # Service level (sla/): None where no target of a policy applied.
+    first_response_met = models.BooleanField(null=True)
+    resolution_met = models.BooleanField(null=True)
+    #: Each answer to a customer's reply under a next-response target: [day, met].
+    next_responses = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"#{self.number}"
@@ -83,6 +98,35 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure} {self.bucket}: {self.count}"
+
+
+class AccountTally(models.Model):
+    """How many tickets of one account and queue were received, closed, or first
+    answered within a bucket of time, on one day: the figures by account, which
+    ``Tally`` (by assignee and type) would multiply by every account."""
+
+    day = models.DateField()
+    queue = models.BigIntegerField()
+    account = models.BigIntegerField()
+    measure = models.CharField(max_length=20, choices=Measure.choices)
+    bucket = models.PositiveSmallIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "queue", "account", "measure", "bucket"],
+                name="account_tally_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(measure__in=[measure.value for measure in ACCOUNT_MEASURES]),
+                name="account_tally_measure",
+            ),
+        ]
+        # The key's index (day, queue, ...) serves the page's read of a period.
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.account} {self.measure} {self.bucket}: {self.count}"
 
 
 class Rating(models.Model):

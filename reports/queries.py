@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import StaffProfile, User
-from reports.models import BUCKET_BOUNDS, BUCKETS, Measure, Rating, Tally
+from accounts.models import Account, StaffProfile, User
+from reports.models import BUCKET_BOUNDS, BUCKETS, MET, AccountTally, Measure, Rating, Tally
 from tickets import queries as ticket_queries
 from tickets.models import Queue, TicketType
 
@@ -27,6 +27,14 @@ NOBODY = 0
 NamesOf = Callable[[Sequence[int | str]], dict[int | str, str]]
 #: The longest period a report covers, so a request cannot ask for centuries of days.
 LONGEST = timedelta(days=732)
+#: How many accounts the figures by account list (those that sent the most tickets).
+TOP_ACCOUNTS = 20
+#: The service-level measures and the name of their field in ``Slot`` and ``Breakdown``.
+TARGETS: dict[str, str] = {
+    Measure.FIRST_RESPONSE_TARGET.value: "first_response_target",
+    Measure.NEXT_RESPONSE_TARGET.value: "next_response_target",
+    Measure.RESOLUTION_TARGET.value: "resolution_target",
+}
 
 
 def scope(user: User) -> Q:
@@ -40,6 +48,17 @@ def scope(user: User) -> Q:
         # A subquery: the page's figures cost one query whatever the role.
         return Q(queue__in=ticket_queries.visible_queue_ids(user)) | Q(assignee=user.pk)
     return Q(assignee=user.pk)
+
+
+def account_scope(user: User) -> Q:
+    """The account tally rows this person sees: those of the queues they see as a
+    whole (administrators all; an agent, who sees only their own tickets, none)."""
+    staff = user.staff if user.is_active else None
+    if staff is None:
+        return Q(pk__in=[])
+    if staff.is_admin:
+        return Q()
+    return Q(queue__in=ticket_queries.visible_queue_ids(user))
 
 
 @dataclass(frozen=True)
@@ -117,11 +136,41 @@ def bucket_labels(short: bool = False) -> list[str]:
 
 
 @dataclass
+class Targets:
+    """How many answers (or closes) met a service-level target and how many did not."""
+
+    met: int = 0
+    breached: int = 0
+
+    @property
+    def count(self) -> int:
+        return self.met + self.breached
+
+    @property
+    def percent(self) -> int | None:
+        """The share met, in whole percent (rounded down: 99.6 % is not 100 %); None for none."""
+        return self.met * 100 // self.count if self.count else None
+
+    @property
+    def percent_label(self) -> str:
+        return "–" if self.percent is None else f"{self.percent} %"
+
+    def add(self, bucket: int, n: int) -> None:
+        if bucket == MET:
+            self.met += n
+        else:
+            self.breached += n
+
+
+@dataclass
 class Slot:
     start: date
     received: int = 0
     closed: int = 0
     backlog: int = 0
+    first_response_target: Targets = field(default_factory=Targets)
+    next_response_target: Targets = field(default_factory=Targets)
+    resolution_target: Targets = field(default_factory=Targets)
 
 
 @dataclass
@@ -136,10 +185,32 @@ class Breakdown:
     resolution: Durations = field(default_factory=Durations)
     good: int = 0
     bad: int = 0
+    first_response_target: Targets = field(default_factory=Targets)
+    next_response_target: Targets = field(default_factory=Targets)
+    resolution_target: Targets = field(default_factory=Targets)
 
     @property
     def rated(self) -> int:
         return self.good + self.bad
+
+    @property
+    def has_targets(self) -> bool:
+        return bool(
+            self.first_response_target.count
+            or self.next_response_target.count
+            or self.resolution_target.count
+        )
+
+
+@dataclass
+class AccountLine:
+    """One row of the figures by account."""
+
+    key: int
+    name: str
+    received: int = 0
+    closed: int = 0
+    first_response: Durations = field(default_factory=Durations)
 
 
 @dataclass
@@ -153,6 +224,26 @@ class Report:
     by_type: list[Breakdown]
     good: int
     bad: int
+    first_response_target: Targets = field(default_factory=Targets)
+    next_response_target: Targets = field(default_factory=Targets)
+    resolution_target: Targets = field(default_factory=Targets)
+    by_account: list[AccountLine] = field(default_factory=list)
+
+    @property
+    def has_targets(self) -> bool:
+        return bool(
+            self.first_response_target.count
+            or self.next_response_target.count
+            or self.resolution_target.count
+        )
+
+    @property
+    def by_queue_with_targets(self) -> list[Breakdown]:
+        return [line for line in self.by_queue if line.has_targets]
+
+    @property
+    def by_agent_with_targets(self) -> list[Breakdown]:
+        return [line for line in self.by_agent if line.has_targets]
 
 
 def _rows(user: User, period: Period) -> Q:
@@ -172,6 +263,7 @@ def report(user: User, period: Period) -> Report:
     )
     slots = {start: Slot(start) for start in period.slots()}
     first_response, resolution = Durations(), Durations()
+    totals = {name: Targets() for name in TARGETS.values()}
     by: dict[str, dict[int | str, Breakdown]] = {"queue": {}, "assignee": {}, "type": {}}
     for row in rows:
         n = row["n"] or 0
@@ -190,6 +282,9 @@ def report(user: User, period: Period) -> Report:
             first_response.buckets[bucket] += n
         elif measure == Measure.RESOLUTION:
             resolution.buckets[bucket] += n
+        elif measure in TARGETS:
+            getattr(slot, TARGETS[measure]).add(bucket, n)
+            totals[TARGETS[measure]].add(bucket, n)
     backlog = _backlog_before(narrowed, period.start)
     for slot in slots.values():
         backlog += slot.received - slot.closed
@@ -205,6 +300,10 @@ def report(user: User, period: Period) -> Report:
         by_type=_named(by["type"].values(), _type_names),
         good=good,
         bad=bad,
+        first_response_target=totals["first_response_target"],
+        next_response_target=totals["next_response_target"],
+        resolution_target=totals["resolution_target"],
+        by_account=by_account(user, period),
     )
 
 
@@ -217,6 +316,46 @@ def _add(line: Breakdown, measure: str, bucket: int, n: int) -> None:
         line.first_response.buckets[bucket] += n
     elif measure == Measure.RESOLUTION:
         line.resolution.buckets[bucket] += n
+    elif measure in TARGETS:
+        getattr(line, TARGETS[measure]).add(bucket, n)
+
+
+def by_account(user: User, period: Period, limit: int = TOP_ACCOUNTS) -> list[AccountLine]:
+    """The accounts that sent the most tickets in the period (of the queues the person
+    sees), with what was closed and first answered: two queries of ``AccountTally``."""
+    narrowed = account_scope(user)
+    if period.queue is not None:
+        narrowed &= Q(queue=period.queue)
+    rows = AccountTally.objects.filter(narrowed, day__gte=period.start, day__lte=period.end)
+    top = list(
+        rows.filter(measure=Measure.RECEIVED)
+        .values("account")
+        .annotate(n=Sum("count"))
+        .filter(n__gt=0)
+        .order_by("-n", "account")
+        .values_list("account", flat=True)[:limit]
+    )
+    if not top:
+        return []
+    lines = {account: AccountLine(account, "") for account in top}
+    found = (
+        rows.filter(account__in=top)
+        .values("account", "measure", "bucket")
+        .annotate(n=Sum("count"))
+        .values_list("account", "measure", "bucket", "n")
+    )
+    for account, measure, bucket, n in found:
+        line = lines[account]
+        if measure == Measure.RECEIVED:
+            line.received += n or 0
+        elif measure == Measure.CLOSED:
+            line.closed += n or 0
+        elif measure == Measure.FIRST_RESPONSE:
+            line.first_response.buckets[bucket] += n or 0
+    names = dict(Account.objects.filter(pk__in=top).values_list("pk", "name"))
+    for line in lines.values():
+        line.name = names.get(line.key, gettext("(deleted)"))
+    return sorted(lines.values(), key=lambda line: (-line.received, line.name, line.key))
 
 
 def _backlog_before(narrowed: Q, start: date) -> int:

@@ -22,11 +22,14 @@ UNMOVING = frozenset({"note_added", "viewed_as_customer", "decrypted", "system_e
 
 
 def connect() -> None:
-    for signal in signals.ALL:
-        if signal.kind in UNMOVING or signal.kind == "deleted":
-            continue
-        signal.connect(ticket_changed, weak=False, dispatch_uid=f"sla.{signal.kind}")
+    signals.committed.connect(tickets_changed, weak=False, dispatch_uid="sla")
 
 
-def ticket_changed(sender: Any, change: signals.TicketChange, **kwargs: Any) -> None:
-    clocks.refresh(change.number)
+def tickets_changed(sender: Any, changes: list[signals.Sent], **kwargs: Any) -> None:
+    numbers = [
+        change.number
+        for signal, change in changes
+        if signal.kind not in UNMOVING and signal.kind != "deleted"
+    ]
+    if numbers:
+        clocks.refresh_many(numbers)

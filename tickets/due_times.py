@@ -40,6 +40,16 @@ def store_due_times(number: int, due: DueTimes) -> bool:
     )
 
 
+def clear_due_times(numbers: list[int]) -> int:
+    """Take the due times of these tickets away (they were resolved or closed)."""
+    return Ticket.objects.filter(number__in=numbers).update(
+        first_response_due_at=None,
+        next_response_due_at=None,
+        resolution_due_at=None,
+        next_due_at=None,
+    )
+
+
 def stored_due_times(ticket: Ticket) -> DueTimes:
     return DueTimes(
         first_response=ticket.first_response_due_at,

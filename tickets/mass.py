@@ -11,7 +11,9 @@ owner's role and visibility when its batch runs: a ticket they may no longer
 see or change is refused with the reason, the others go on. A batch is one
 transaction in which each ticket is a savepoint (the action's own atomic
 block), and the job's counts and resume point (``last_number``) are written
-in that same transaction after its tickets, under the job row's lock. So a
+in that same transaction after its tickets, under the job row's lock; the
+batch's domain signals reach the receivers that take many at once (figures,
+due times) as one list (``signals.batch``). So a
 crash or an exception rolls back the unfinished batch whole, every ticket is
 changed (with its events, hooks and signals) or untouched, and the next run
 starts after the last batch that committed: no ticket is done twice. The
@@ -37,15 +39,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from frontdesk import locks
-from tickets import actions, queries, stored_files
+from tickets import actions, queries, signals, stored_files
 from tickets.actions.core import check_assignee, check_priority
 from tickets.criteria import from_querystring
 from tickets.models import (
     UNFINISHED_MASS_JOB_STATES,
+    Event,
+    EventCode,
     MassAction,
     MassJob,
     MassJobState,
     Queue,
+    Status,
     Ticket,
 )
 from tickets.visibility import visible_queues, visible_tickets
@@ -329,7 +334,8 @@ def _run_batch(job_id: int) -> bool:
         if not batch:
             _finish(job, MassJobState.DONE)
             return False
-        outcome = _apply(job, owner, batch)
+        with signals.batch():
+            outcome = _apply(job, owner, batch)
         job.last_number = outcome.last_number
         job.done += outcome.done
         job.skipped += outcome.skipped
@@ -442,6 +448,71 @@ def _reason(error: Exception) -> str:
     if isinstance(error, Ticket.DoesNotExist):
         return _("no such ticket.")
     return str(error)
+
+
+# Undoing a close -----------------------------------------------------------------
+
+#: A mass close of a selection of up to this many tickets may be undone, in the
+#: request that asks; a larger one, or one of a search's results, may not.
+UNDO_UP_TO = 100
+
+
+@dataclass
+class Undone:
+    reopened: int = 0
+    refusals: list[tuple[int, str]] = field(default_factory=list)
+
+
+def may_undo(job: MassJob) -> bool:
+    """Is this a finished mass close whose closings can be found and taken back?"""
+    return (
+        job.action == MassAction.CLOSE
+        and job.state == MassJobState.DONE
+        and job.criteria is None
+        and 0 < job.done <= UNDO_UP_TO
+        and job.started_at is not None
+        and job.finished_at is not None
+    )
+
+
+def closed_by(job: MassJob) -> list[tuple[int, int]]:
+    """The tickets the job closed, each with the version its close made: the owner's
+    closings of its selection while it ran, from the history (index
+    ``event_ticket_version``)."""
+    if not may_undo(job):
+        return []
+    closings = Event.objects.filter(
+        ticket_id__in=[int(number) for number, _version in job.numbers],
+        code=EventCode.STATUS,
+        new=Status.CLOSED,
+        actor_id=job.owner_id,
+        created_at__gte=job.started_at,
+        created_at__lte=job.finished_at,
+    )
+    made: dict[int, int] = {}
+    for number, version in closings.values_list("ticket_id", "version"):
+        made[number] = max(version, made.get(number, 0))
+    return sorted(made.items())
+
+
+def undo_close(*, actor: User, job: MassJob) -> Undone:
+    """Reopen what the mass close ``job`` closed, each ticket only if nothing changed
+    it since (tickets/actions ``undo_close``); the others are refused with the reason."""
+    if not may_undo(job):
+        raise ValidationError(_("This mass action cannot be undone."))
+    undone = Undone()
+    for number, version in closed_by(job):
+        try:
+            actions.undo_close(actor=actor, ticket=number, expected_version=version)
+        except actions.Conflict as conflict:
+            changes = "; ".join(words for _event, words in conflict.lines)
+            reason = _("changed since it was closed: %(changes)s.") % {"changes": changes}
+            undone.refusals.append((number, reason))
+        except (PermissionDenied, ValidationError, Ticket.DoesNotExist) as error:
+            undone.refusals.append((number, _reason(error)))
+        else:
+            undone.reopened += 1
+    return undone
 
 
 # The sweep ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from panel.auth import StaffRequest, supervisor_required
 from panel.report_forms import ReportFilterForm
 from reports import charts, queries
-from reports.queries import Breakdown, Report
+from reports.queries import AccountLine, Breakdown, Report, Targets
 
 Rows = Iterable[Sequence[object]]
 
@@ -36,6 +36,7 @@ def reports(request: StaffRequest) -> HttpResponse:
             )
         ),
         "query": request.GET.urlencode(),
+        "top_accounts": queries.TOP_ACCOUNTS,
     }
     return render(request, "panel/reports.html", context)
 
@@ -74,6 +75,28 @@ def _charts(report: Report) -> dict[str, str]:
             y_label=_("Tickets"),
             x_label=_("Time taken"),
         ),
+        "sla": charts.bar_chart(
+            chart_id="chart-sla",
+            title=_("Service level targets met, in percent"),
+            labels=labels,
+            series=[
+                charts.Series(
+                    _("First response"),
+                    [slot.first_response_target.percent for slot in report.slots],
+                ),
+                charts.Series(
+                    _("Next response"),
+                    [slot.next_response_target.percent for slot in report.slots],
+                ),
+                charts.Series(
+                    _("Resolution"), [slot.resolution_target.percent for slot in report.slots]
+                ),
+            ],
+            y_label=_("Met"),
+            x_label=per,
+            top=100,
+            unit="%",
+        ),
     }
 
 
@@ -89,6 +112,10 @@ def reports_csv(request: StaffRequest, table: str) -> HttpResponse:
         "queues": lambda r: _breakdown_rows(r.by_queue, _("Queue")),
         "agents": lambda r: _breakdown_rows(r.by_agent, _("Agent")),
         "types": lambda r: _breakdown_rows(r.by_type, _("Type")),
+        "sla": _targets_rows,
+        "sla-queues": lambda r: _target_breakdown_rows(r.by_queue_with_targets, _("Queue")),
+        "sla-agents": lambda r: _target_breakdown_rows(r.by_agent_with_targets, _("Agent")),
+        "accounts": lambda r: _account_rows(r.by_account),
     }
     if table not in tables:
         raise Http404("No such table.")
@@ -148,3 +175,45 @@ def _breakdown_rows(lines: list[Breakdown], heading: str) -> Rows:
             line.good,
             line.bad,
         )
+
+
+def _target_headings() -> list[str]:
+    headings = []
+    for target in (_("First response"), _("Next response"), _("Resolution")):
+        headings += [
+            _("%(target)s met") % {"target": target},
+            _("%(target)s breached") % {"target": target},
+            _("%(target)s, percent met") % {"target": target},
+        ]
+    return headings
+
+
+def _target_cells(line: Report | Breakdown | queries.Slot) -> list[object]:
+    cells: list[object] = []
+    targets: tuple[Targets, ...] = (
+        line.first_response_target,
+        line.next_response_target,
+        line.resolution_target,
+    )
+    for target in targets:
+        cells += [target.met, target.breached, "" if target.percent is None else target.percent]
+    return cells
+
+
+def _targets_rows(report: Report) -> Rows:
+    yield (_("Period start"), *_target_headings())
+    for slot in report.slots:
+        yield (slot.start.isoformat(), *_target_cells(slot))
+    yield (_("Total"), *_target_cells(report))
+
+
+def _target_breakdown_rows(lines: list[Breakdown], heading: str) -> Rows:
+    yield (heading, *_target_headings())
+    for line in lines:
+        yield (line.name, *_target_cells(line))
+
+
+def _account_rows(lines: list[AccountLine]) -> Rows:
+    yield (_("Account"), _("Received"), _("Closed"), _("First response, median"))
+    for line in lines:
+        yield (line.name, line.received, line.closed, line.first_response.median)

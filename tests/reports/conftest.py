@@ -32,8 +32,7 @@ def _figures_follow_every_change(monkeypatch):
     send_on_commit = signals.send_on_commit
 
     def count_now_then_send_on_commit(signal, change):
-        if signal not in receivers.NO_FIGURES:
-            receivers.ticket_changed(sender=Ticket, signal=signal, change=change)
+        receivers.tickets_changed(sender=Ticket, changes=[(signal, change)])
         send_on_commit(signal, change)
 
     monkeypatch.setattr(signals, "send_on_commit", count_now_then_send_on_commit)

@@ -62,3 +62,34 @@ def test_an_empty_period_draws_an_empty_chart():
     )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert charts.sparkline([], "none").startswith("<svg")
+
+
+def test_a_percentage_chart_has_a_fixed_axis_and_no_bar_where_nothing_was_counted():
+    svg = charts.bar_chart(
+        chart_id="chart-sla",
+        title="Targets met",
+        labels=["2026-03-02", "2026-03-03"],
+        series=[charts.Series("First response", [50, None])],
+        y_label="Met",
+        x_label="Day",
+        top=100,
+        unit="%",
+    )
+    assert ">100%</text>" in svg and ">50%</text>" in svg
+    assert "<title>First response, 2026-03-02: 50%</title>" in svg
+    assert svg.count("<rect x=") == 1  # the day without answers has no bar (not 0 %)
+    assert "2026-03-03 –" in svg  # and says so in the description
+
+
+def test_long_labels_are_thinned_to_what_fits_side_by_side():
+    labels = [f"2026-03-{day:02d}" for day in range(1, 31)]
+    svg = charts.bar_chart(
+        chart_id="chart-days",
+        title="Days",
+        labels=labels,
+        series=[charts.Series("R", [1] * 30)],
+        y_label="Tickets",
+        x_label="Day",
+    )
+    written = [label for label in labels if f">{label}</text>" in svg]
+    assert written[:2] == ["2026-03-01", "2026-03-04"] and len(written) == 10

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from reports import queries
+from reports import facts, queries
 from reports.models import Tally, TicketFact
 from reports.queries import Period
 from tests.reports import desk
@@ -100,3 +100,39 @@ def test_rebuilding_counts_the_same_as_following_the_changes(small_desk):
         == followed
     )
     assert sorted(TicketFact.objects.values_list()) == facts
+
+
+def test_many_tickets_refreshed_at_once_count_as_each_followed(small_desk):
+    followed = sorted(
+        Tally.objects.filter(count__gt=0).values_list(
+            "day", "queue", "assignee", "type", "measure", "bucket", "count"
+        )
+    )
+    facts_followed = sorted(TicketFact.objects.values_list())
+    numbers = [
+        ticket.number
+        for ticket in (small_desk.t1, small_desk.t2, small_desk.t3, small_desk.t4, small_desk.t6)
+    ]
+    Tally.objects.all().delete()
+    TicketFact.objects.all().delete()
+    # A number no ticket has (as a deleted one's) among them: its lock row is made and goes.
+    facts.refresh_many([*numbers, max(numbers) + 100, *numbers])
+    assert (
+        sorted(
+            Tally.objects.filter(count__gt=0).values_list(
+                "day", "queue", "assignee", "type", "measure", "bucket", "count"
+            )
+        )
+        == followed
+    )
+    assert sorted(TicketFact.objects.values_list()) == facts_followed
+    # Nothing moved since: a second refresh of all of them changes no count.
+    facts.refresh_many(numbers)
+    assert (
+        sorted(
+            Tally.objects.filter(count__gt=0).values_list(
+                "day", "queue", "assignee", "type", "measure", "bucket", "count"
+            )
+        )
+        == followed
+    )

@@ -114,10 +114,43 @@ def test_the_assignee_and_the_queues_supervisors_are_told(following, on_commit, 
     with at(MONDAY_10 + MINUTE), on_commit():
         actions.assign(actor=following.admin, ticket=ticket, assignee=following.agent)
     escalate_at(MONDAY_10 + 16 * MINUTE, on_commit)
+    # One notification each: each reads the due time in their own time zone.
     assert [(people, kind, number) for people, kind, number, _text in told] == [
-        ([following.agent.email, following.supervisor.email], "sla_warning", ticket.pk)
+        ([following.agent.email], "sla_warning", ticket.pk),
+        ([following.supervisor.email], "sla_warning", ticket.pk),
     ]
     assert f"#{ticket.pk}" in told[0][3]
+
+
+def test_each_reads_the_due_time_in_their_own_time_zone_named(following, on_commit, monkeypatch):
+    told = {}
+
+    def notify(*, recipients, kind, ticket, text):
+        told.update({person.email: text for person in recipients})
+        return len(recipients)
+
+    import notifications.api
+
+    monkeypatch.setattr(notifications.api, "notify", notify)
+    following.supervisor.time_zone = "Europe/Berlin"
+    following.supervisor.save(update_fields=["time_zone"])
+    ticket = opened(following, on_commit)
+    with at(MONDAY_10 + MINUTE), on_commit():
+        actions.assign(actor=following.admin, ticket=ticket, assignee=following.agent)
+    escalate_at(MONDAY_10 + 16 * MINUTE, on_commit)
+    # Due 30 minutes after 10:00 in Berlin: 09:30 UTC, the help desk's zone (the
+    # agent chose none), and 10:30 CET for the supervisor in Berlin.
+    assert "is due 2026-03-02 09:30 UTC and rose" in told[following.agent.email]
+    assert "is due 2026-03-02 10:30 CET and rose" in told[following.supervisor.email]
+
+
+def test_a_zone_without_an_abbreviation_is_named_by_its_offset():
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    with timezone.override(ZoneInfo("America/Sao_Paulo")):
+        assert warnings.when(berlin(2026, 3, 2, 18, 0)) == "2026-03-02 14:00 UTC-03"
 
 
 def test_without_the_notifications_app_nobody_is_told(following, monkeypatch):
