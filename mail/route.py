@@ -10,6 +10,7 @@ from mail import authresults, tokens
 from mail.models import Match, OutgoingMail
 from mail.parse import ParsedMessage
 from tickets.models import Message, Queue, QueueAddress, Ticket
+from tickets.queries import survivor_of
 from tickets.visibility import can_see
 
 _SUBJECT_TAG = re.compile(r"\[#(\d{1,18})\]")
@@ -39,7 +40,21 @@ def recipient_addresses(parsed: ParsedMessage) -> list[str]:
 
 
 def locate(parsed: ParsedMessage) -> Located | None:
-    """The ticket a message answers: signed token, stored Message-ID, then subject tag."""
+    """The ticket a message answers: signed token, stored Message-ID, then subject tag;
+    a reply to a merged ticket goes on to the one it was merged into (S43)."""
+    located = _located(parsed)
+    if located is None or located.ticket.merged_into_id is None:
+        return located
+    return _followed(located)
+
+
+def _followed(located: Located) -> Located:
+    survivor = survivor_of(located.ticket)
+    detail = f"{located.detail}, merged into #{survivor.number}"
+    return Located(survivor, located.match, detail)
+
+
+def _located(parsed: ParsedMessage) -> Located | None:
     ids = thread_ids(parsed)
     number = tokens.ticket_from_ids(ids)
     if number is not None:
@@ -84,7 +99,8 @@ def locate_in_text(text: str) -> Located | None:
     for number in tokens.tickets_in_text(text):
         ticket = Ticket.objects.filter(number=number).first()
         if ticket is not None:
-            return Located(ticket, Match.TOKEN, f"signed Message-ID of #{number} in the body")
+            located = Located(ticket, Match.TOKEN, f"signed Message-ID of #{number} in the body")
+            return located if ticket.merged_into_id is None else _followed(located)
     return None
 
 

@@ -30,6 +30,8 @@ class Scenario:
     kind: str
     act: Callable[[World, Ticket], object]
     prepare: Callable[[World, Ticket], object] = lambda world, ticket: None
+    # An action on two tickets (merge, split) announces the other one too: its kind.
+    other: str = ""
 
 
 def _escalating(world: World, ticket: Ticket) -> None:
@@ -116,6 +118,15 @@ SCENARIOS: dict[str, Scenario] = {
         lambda world, ticket: actions.reopen(actor=world.supervisor, ticket=ticket),
         lambda world, ticket: actions.close(actor=SETUP, ticket=ticket),
     ),
+    "undo_close": Scenario(
+        "reopened",
+        lambda world, ticket: actions.undo_close(
+            actor=world.supervisor,
+            ticket=ticket,
+            expected_version=Ticket.objects.get(pk=ticket.pk).version,
+        ),
+        lambda world, ticket: actions.close(actor=world.supervisor, ticket=ticket),
+    ),
     "delete_permanently": Scenario(
         "deleted",
         lambda world, ticket: actions.delete_permanently(actor=world.supervisor, ticket=ticket),
@@ -159,6 +170,26 @@ SCENARIOS: dict[str, Scenario] = {
         lambda world, ticket: actions.record_decryption(
             actor=world.supervisor, ticket=ticket, message=ticket.messages.get(), part=1
         ),
+    ),
+    "merge": Scenario(
+        "merged",
+        lambda world, ticket: actions.merge(
+            actor=world.supervisor,
+            ticket=ticket,
+            into=Ticket.objects.exclude(pk=ticket.pk).latest("number"),
+        ),
+        lambda world, ticket: world.ticket(world.billing),
+        other="merged",
+    ),
+    "split_off": Scenario(
+        "split",
+        lambda world, ticket: actions.split_off(
+            actor=world.supervisor, ticket=ticket, message=ticket.messages.latest("pk")
+        ),
+        lambda world, ticket: actions.customer_reply(
+            actor=MAIL_GATEWAY, ticket=ticket, text="And another thing."
+        ),
+        other="opened",
     ),
     "record_view_as": Scenario(
         "viewed_as_customer",
@@ -220,12 +251,16 @@ def test_each_action_sends_its_signal_on_commit(
         callback()
 
     written = set(Event.objects.values_list("pk", flat=True)) - known
-    assert [change.kind for change in heard] == [scenario.kind]
-    (change,) = heard
+    kinds = [scenario.kind, scenario.other] if scenario.other else [scenario.kind]
+    assert sorted(change.kind for change in heard) == sorted(kinds)
     number = result.number if isinstance(result, Ticket) and name == "open_ticket" else ticket.pk
-    assert change.number == number
-    assert set(change.event_ids) == written
-    assert change.codes == set(Event.objects.filter(pk__in=written).values_list("code", flat=True))
+    (change,) = [change for change in heard if change.number == number]
+    assert change.kind == scenario.kind
+    assert {pk for each in heard for pk in each.event_ids} == written
+    for each in heard:
+        written_for = Event.objects.filter(pk__in=each.event_ids)
+        assert set(written_for.values_list("ticket", flat=True)) <= {each.number}
+        assert each.codes == set(written_for.values_list("code", flat=True))
     after = Ticket.objects.filter(pk=number).values_list("version", flat=True).first()
     if name != "open_ticket":
         # A new version, or history written, or the ticket gone: each was announced.
@@ -303,3 +338,40 @@ def test_a_failing_listener_is_logged_and_the_others_still_hear(
     assert [change.kind for change in heard if change.kind == "closed"] == ["closed"]
     assert Ticket.objects.get(pk=ticket.pk).status == Status.CLOSED
     assert "index unavailable" in caplog.text
+
+
+@pytest.fixture
+def heard_together() -> Iterator[list[list[tuple[str, int]]]]:
+    """What the receivers of ``signals.committed`` got, one list per sending."""
+    sendings: list[list[tuple[str, int]]] = []
+
+    def listen(sender: Any, changes: list[signals.Sent], **kwargs: Any) -> None:
+        sendings.append([(signal.kind, change.number) for signal, change in changes])
+
+    signals.committed.connect(listen, weak=False, dispatch_uid="tests.together")
+    yield sendings
+    signals.committed.disconnect(dispatch_uid="tests.together")
+
+
+class Refused(Exception):
+    pass
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_a_batch_comes_as_one_list_without_what_its_savepoints_rolled_back(
+    world, heard, heard_together, batched, django_capture_on_commit_callbacks
+):
+    first, second, third = (world.ticket(world.billing) for _ in range(3))
+    heard.clear()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with signals.batch() if batched else transaction.atomic():
+            actions.close(actor=world.supervisor, ticket=first)
+            with pytest.raises(Refused), transaction.atomic():
+                actions.close(actor=world.supervisor, ticket=second)
+                raise Refused
+            actions.change(actor=world.supervisor, ticket=third, priority=70)
+        assert heard == [] and heard_together == [], "sent before the commit"
+    together = [("closed", first.pk), ("properties_changed", third.pk)]
+    assert heard_together == ([together] if batched else [[each] for each in together])
+    # The kinds' own signals still come one change at a time.
+    assert [(change.kind, change.number) for change in heard] == together

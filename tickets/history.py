@@ -49,6 +49,10 @@ LABELS = {
     "viewed_as_customer": gettext_lazy("%(actor)s viewed the ticket in the portal as the customer"),
     "customer_closed": gettext_lazy("%(actor)s closed the ticket on the customer's side too"),
     "decrypted": gettext_lazy("%(actor)s was shown encrypted information"),
+    "merged_into": gettext_lazy("%(actor)s merged this ticket into another"),
+    "merged_from": gettext_lazy("%(actor)s merged another ticket into this one"),
+    "split_off": gettext_lazy("%(actor)s split a message off into a new ticket"),
+    "split_from": gettext_lazy("%(actor)s opened this ticket from a message of another"),
 }
 
 #: Codes that name one thing (the queue a ticket opened in, a mail's sender), not a change.
@@ -64,6 +68,10 @@ ONE_VALUE_CODES = frozenset(
         "cc_left_out",
         "viewed_as_customer",
         "decrypted",
+        "merged_into",
+        "merged_from",
+        "split_off",
+        "split_from",
     }
 )
 

@@ -184,6 +184,16 @@ class Ticket(models.Model):
     next_response_due_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True)
+    # Merged (tickets/actions/merging.py): closed, its thread moved to this ticket.
+    # Mail and portal links to a merged ticket follow it (queries.survivor_of).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_tickets",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -256,6 +266,13 @@ class Ticket(models.Model):
                 fields=["next_due_at", "-number"],
                 condition=Q(next_due_at__isnull=False),
                 name="ticket_next_due",
+            ),
+            # The tickets merged into one (its page lists them; deleting it clears
+            # their pointer): only merged tickets are in it.
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="ticket_merged_into",
             ),
         ]
 
@@ -386,6 +403,11 @@ class EventCode(models.TextChoices):
     # Staff decrypted PGP-protected information of a message (S35); the plain text
     # is never stored: the event names the message only.
     DECRYPTED = "decrypted", "Encrypted information shown"
+    # Merge and split (S43): each names the other ticket (new_ref is its number).
+    MERGED_INTO = "merged_into", "Merged into another ticket"
+    MERGED_FROM = "merged_from", "Another ticket merged into this one"
+    SPLIT_OFF = "split_off", "A message split off into a new ticket"
+    SPLIT_FROM = "split_from", "Opened from a message split off another ticket"
 
 
 #: Codes whose old and new values name a row; the event keeps its id as well.
@@ -394,6 +416,10 @@ REFERENCING_CODES: dict[str, str] = {
     EventCode.ACCOUNT: "accounts.Account",
     EventCode.QUEUE: "tickets.Queue",
     EventCode.CREATED: "tickets.Queue",
+    EventCode.MERGED_INTO: "tickets.Ticket",
+    EventCode.MERGED_FROM: "tickets.Ticket",
+    EventCode.SPLIT_OFF: "tickets.Ticket",
+    EventCode.SPLIT_FROM: "tickets.Ticket",
 }
 
 

@@ -546,6 +546,37 @@ def find(user: Person, number: int) -> Ticket | None:
     )
 
 
+#: Merges may chain (A into B, later B into C); the bound guards a pointer loop.
+MAX_MERGE_HOPS = 20
+
+
+def survivor_of(ticket: Ticket) -> Ticket:
+    """The ticket a merged ticket's thread went to (S43), following later merges; the
+    ticket itself when it was never merged. The system's read (mail threading); a
+    person's goes through ``survivor_for``."""
+    for _hop in range(MAX_MERGE_HOPS):
+        if ticket.merged_into_id is None:
+            break
+        following = Ticket.objects.filter(pk=ticket.merged_into_id).first()
+        if following is None:
+            break
+        ticket = following
+    return ticket
+
+
+def survivor_for(user: Person, ticket: Ticket) -> Ticket | None:
+    """The ticket a merged ticket lives on in, if this person may see it; None otherwise."""
+    survivor = survivor_of(ticket)
+    if survivor.pk == ticket.pk:
+        return None
+    return find(user, survivor.pk)
+
+
+def merged_into_this(user: Person, ticket: Ticket) -> QuerySet[Ticket]:
+    """The tickets merged into this one that the person sees (index ``ticket_merged_into``)."""
+    return visible_tickets(user).filter(merged_into=ticket).order_by("number")
+
+
 def latest_of_requester(user: Person, ticket: Ticket, count: int) -> QuerySet[Ticket]:
     """The newest other tickets of the same requester or account (S18)."""
     if count <= 0:
@@ -809,6 +840,12 @@ def sees_whole_account(user: Person, account_id: int) -> bool:
     return not hidden.exists()
 
 
+def count_working_tickets_of(user: Person, assignee: User) -> int:
+    """How many working tickets ``assignee`` has that ``user`` sees: the Staff page
+    warns of them before somebody is deactivated (their tickets stay theirs)."""
+    return visible_tickets(user).filter(assignee=assignee, status__in=ACTIVE_STATUSES).count()
+
+
 # Queues ---------------------------------------------------------------------
 
 
@@ -853,6 +890,8 @@ class ReportFacts:
     created_at: datetime
     closed_at: datetime | None
     first_answer_at: datetime | None
+    account_id: int | None = None
+    priority: int = 50
 
 
 def _report_facts(tickets: QuerySet[Ticket]) -> list[ReportFacts]:
@@ -872,6 +911,8 @@ def _report_facts(tickets: QuerySet[Ticket]) -> list[ReportFacts]:
             "created_at",
             "closed_at",
             "first_answer_at",
+            "account_id",
+            "priority",
         )
     ]
 
@@ -881,15 +922,18 @@ def report_facts(numbers: Iterable[int]) -> list[ReportFacts]:
 
     The system's read, not a person's: reports/ keeps figures of every ticket
     and narrows them to what a person may see when it shows them. The first
-    answer is found in ``message_thread`` (ticket, created_at).
+    answer is found in ``message_thread`` (ticket, created_at). A merged ticket
+    has none: its thread counts in the survivor's, and its close is no resolution.
     """
-    return _report_facts(Ticket.objects.filter(number__in=sorted(set(numbers))))
+    tickets = Ticket.objects.filter(number__in=sorted(set(numbers)), merged_into__isnull=True)
+    return _report_facts(tickets)
 
 
 def report_facts_after(number: int, limit: int) -> list[ReportFacts]:
     """The facts of the next ``limit`` tickets after ``number``, for rebuilding the roll-ups."""
+    # Merged tickets left out here too: a page of them only would end the rebuild.
     numbers = list(
-        Ticket.objects.filter(number__gt=number)
+        Ticket.objects.filter(number__gt=number, merged_into__isnull=True)
         .order_by("number")
         .values_list("number", flat=True)[:limit]
     )

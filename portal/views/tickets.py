@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from frontdesk.storage import out_of_space
 from kb import suggestions as kb_suggestions
 from panel.forms import OUT_OF_SPACE, add_action_errors
-from portal.auth import CustomerRequest, customer_required, writes
+from portal.auth import CustomerRequest, customer_required, limit_to_ticket, ticket_scope, writes
 from portal.forms import NewTicketForm, PortalForm, ReplyForm
 from tickets import actions, queries
 from tickets.models import DONE_STATUSES, HelpdeskSettings, Ticket, TicketType
@@ -81,7 +81,16 @@ def render_ticket(
 @require_GET
 @customer_required
 def ticket_page(request: CustomerRequest, number: int) -> HttpResponse:
-    return render_ticket(request, queries.customer_ticket(request.user, number))
+    ticket = queries.customer_ticket(request.user, number)
+    if ticket.merged_into_id is not None:
+        # Merged (S43): its conversation goes on in the survivor, if they may see it.
+        survivor = queries.survivor_for(request.user, ticket)
+        if survivor is not None:
+            if ticket_scope(request) == number:
+                # Signed in by a link to the merged ticket: its conversation is there now.
+                limit_to_ticket(request, survivor.number)
+            return redirect("portal:ticket", number=survivor.number)
+    return render_ticket(request, ticket)
 
 
 @require_POST

@@ -11,9 +11,10 @@ somebody changed the ticket meanwhile, ``Conflict`` names what changed.
 """
 
 from tickets.actions.assignment import assign, pick_up, release
-from tickets.actions.closing import close, reopen
+from tickets.actions.closing import close, reopen, undo_close
 from tickets.actions.core import AlreadyAssigned, Conflict
 from tickets.actions.deletion import delete_permanently
+from tickets.actions.merging import merge, split_off
 from tickets.actions.opening import open_ticket
 from tickets.actions.properties import change, change_account, change_details
 from tickets.actions.queues import move
@@ -42,6 +43,7 @@ __all__ = [
     "delete_permanently",
     "escalate",
     "escalate_before_breach",
+    "merge",
     "move",
     "open_ticket",
     "pick_up",
@@ -50,4 +52,6 @@ __all__ = [
     "record_view_as",
     "release",
     "reopen",
+    "split_off",
+    "undo_close",
 ]
