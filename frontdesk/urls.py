@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api.v1 import api as api_v1
-from frontdesk import errors, second_step, sign_in, views
+from frontdesk import errors, second_step, sign_in, views, welcome
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,12 +16,15 @@ urlpatterns = [
     ),
     path("login/code/", second_step.code, name="sign_in_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Staff change their password in the panel; customers here.
+    path("password/", views.password_change, name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # A new staff member's first password, from the link of their invitation.
+    path("welcome/<uidb64>/<token>/", welcome.ChooseFirstPassword.as_view(), name="welcome"),
     path("panel/", include("panel.urls")),
     path("portal/", include("portal.urls")),
     path("kb/", include("kb.urls")),

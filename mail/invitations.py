@@ -1,4 +1,5 @@
-"""The invitation to the portal: a contact who was given a login chooses a password.
+"""Invitations: a contact who was given a portal login, or a new staff member
+(accounts/staff.py), chooses a password through a link.
 
 Like every mail, three templates in mail/templates/mail/ (subject, text, HTML)
 and one function that writes it to the outbox, inside the caller's transaction,
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from accounts import preferences
-from accounts.models import Contact
+from accounts.models import Contact, User
 from mail import conf, outbox, tokens
 from mail.models import OutgoingKind, OutgoingMail
 from mail.outbound import clean_header
@@ -30,6 +31,21 @@ def queue_portal_invitation(*, contact: Contact, link: str, invited_by: str) -> 
         subject = clean_header(render_to_string("mail/portal_invitation_subject.txt", context))
         text = render_to_string("mail/portal_invitation.txt", context)
         html = render_to_string("mail/portal_invitation.html", context)
+    return _queue(to=contact.email, subject=subject, text=text, html=html, desk=desk)
+
+
+def queue_staff_invitation(*, user: User, link: str, invited_by: str) -> OutgoingMail:
+    """The mail that brings a new staff member to ``link`` (where they choose a password)."""
+    desk = HelpdeskSettings.load()
+    context = {"person": user, "link": link, "desk": desk, "invited_by": invited_by}
+    with preferences.writing_to(user):
+        subject = clean_header(render_to_string("mail/staff_invitation_subject.txt", context))
+        text = render_to_string("mail/staff_invitation.txt", context)
+        html = render_to_string("mail/staff_invitation.html", context)
+    return _queue(to=user.email, subject=subject, text=text, html=html, desk=desk)
+
+
+def _queue(*, to: str, subject: str, text: str, html: str, desk: HelpdeskSettings) -> OutgoingMail:
     # Not a ticket's Message-ID, so a reply to it is new mail, not a follow-up.
     message_id = f"fd.invitation.{secrets.token_hex(12)}@{conf.message_id_domain()}"
     headers = {
@@ -41,13 +57,13 @@ def queue_portal_invitation(*, contact: Contact, link: str, invited_by: str) -> 
     row = OutgoingMail.objects.create(
         kind=OutgoingKind.INVITATION,
         from_address=formataddr((clean_header(desk.company_name), desk.support_address)),
-        to=[contact.email],
+        to=[to],
         subject=subject[:998],
         headers=headers,
         text=text,
         html=html,
         message_id=message_id,
-        recipient=contact.email.lower(),
+        recipient=to.lower(),
     )
     # Robust: a broken task queue must not undo the invitation; the sweep sends it.
     transaction.on_commit(lambda: outbox.enqueue(row.pk), robust=True)
