@@ -62,6 +62,8 @@ JOBS: dict[str, Job] = {
         Job("mass-actions", "Mass actions left unfinished", every=60, timeout=600, locked=False),
         # No lock: deliveries are claimed one by one (webhooks/outbox.py).
         Job("webhook-sweep", "Webhook deliveries", every=60, timeout=600, locked=False),
+        # Files of refused panel forms left unused (panel/pending_uploads.py).
+        Job("pending-uploads", "Expired pending uploads", every=3600, timeout=600),
     )
 }
 

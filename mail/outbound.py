@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import formataddr
+from functools import partial
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -242,9 +244,10 @@ def queue_new_ticket_confirmation(ticket: Ticket, message: Message) -> OutgoingM
     )
 
 
-def queue_closed_notice(ticket: Ticket) -> OutgoingMail | None:
+def queue_closed_notice(ticket: Ticket, *, delay: timedelta | None = None) -> OutgoingMail | None:
     """The queue's notice that a ticket was resolved or closed, to be composed by the
-    worker that sends it (``compose_pending``).
+    worker that sends it (``compose_pending``); with ``delay`` it is due only then, so
+    that undoing the close meanwhile can withdraw it (``outbox.withdraw_closed_notice``).
 
     Only what the closing knows is written in its transaction: the recipient, how
     the ticket ended and the notice's own Message-ID. Who reads it, the portal link,
@@ -266,14 +269,25 @@ def queue_closed_notice(ticket: Ticket) -> OutgoingMail | None:
         text="",
         message_id=tokens.make_message_id(ticket.number),
         recipient=recipient,
+        next_attempt_at=timezone.now() + (delay or timedelta(0)),
         compose={
             "notice": OutgoingKind.CLOSED,
             "status": ticket.status,
             "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else "",
         },
     )
-    after_commit.send_after_commit(row.pk)
+    if delay:
+        # The sweep sends it should the scheduled task be lost.
+        transaction.on_commit(partial(_send_at, row.pk, row.next_attempt_at), robust=True)
+    else:
+        after_commit.send_after_commit(row.pk)
     return row
+
+
+def _send_at(outgoing_id: int, eta: datetime) -> None:
+    from mail.tasks import send_outgoing_mail
+
+    send_outgoing_mail.schedule(args=(outgoing_id,), eta=eta)
 
 
 def compose_pending(row: OutgoingMail) -> OutgoingMail | None:

@@ -236,6 +236,30 @@ def answer_mail_of(message: Message) -> list[OutgoingMail]:
     return [row for row in rows.order_by("id") if not tokens.is_staff_token_id(row.message_id)]
 
 
+def withdraw_closed_notice(ticket: Ticket, *, since: datetime) -> int:
+    """Take back the notices that the ticket was closed written since ``since`` that no
+    sender has claimed yet (the close was undone); how many.
+
+    A sender claims a row with a conditional UPDATE of a queued row, and this is a
+    conditional DELETE of a queued row never tried: whichever comes first, the other
+    changes nothing, so a notice goes out whole or not at all. One tried before may
+    have reached the server already and stays.
+    """
+    rows = OutgoingMail.objects.filter(
+        ticket=ticket,
+        kind=OutgoingKind.CLOSED,
+        state=OutgoingState.QUEUED,
+        attempts=0,
+        created_at__gte=since,
+    )
+    withdrawn = list(rows.values_list("pk", "recipient"))
+    _total, deleted = rows.filter(pk__in=[pk for pk, _recipient in withdrawn]).delete()
+    # Later mail of the ticket waited for these; nobody else hands it on now.
+    for pk, recipient in withdrawn:
+        _release_next(OutgoingMail(pk=pk, ticket_id=ticket.pk, recipient=recipient))
+    return deleted.get(OutgoingMail._meta.label, 0)
+
+
 def retry(outgoing_id: int) -> bool:
     """Send a failed (or waiting) mail again now, with a fresh count of attempts."""
     changed = OutgoingMail.objects.filter(

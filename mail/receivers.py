@@ -6,15 +6,16 @@ outbox row commits with its answer or not at all.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.dispatch import receiver
 
 from accounts.actors import Actor
 from accounts.models import User
-from mail import outbound
+from mail import outbound, outbox
 from tickets import hooks
-from tickets.models import DONE_STATUSES, Message, MessageKind, Ticket
+from tickets.models import DONE_STATUSES, Event, Message, MessageKind, Ticket
 
 
 @receiver(hooks.ticket_opened, dispatch_uid="mail.confirm_new_ticket")
@@ -41,9 +42,15 @@ def notify_closed(
     new: str,
     actor: Actor,
     tell_customer: bool = True,
+    notice_delay: timedelta | None = None,
     **kwargs: Any,
 ) -> None:
     # A customer who closed their own ticket needs no mail telling them so.
     by_the_customer = isinstance(actor, User) and actor.staff is None
     if tell_customer and new in DONE_STATUSES and old not in DONE_STATUSES and not by_the_customer:
-        outbound.queue_closed_notice(ticket)
+        outbound.queue_closed_notice(ticket, delay=notice_delay)
+
+
+@receiver(hooks.close_undone, dispatch_uid="mail.withdraw_closed_notice")
+def withdraw_closed_notice(sender: Any, *, ticket: Ticket, closing: Event, **kwargs: Any) -> None:
+    outbox.withdraw_closed_notice(ticket, since=closing.created_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django import forms
@@ -10,10 +11,12 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from accounts import preferences
 from accounts.models import Account, AuditCode, User
 from accounts.queries import account_for, assignable_staff, email_taken, staff_profiles
 from frontdesk.text import restore_controls, visible_controls, without_controls
-from panel.models import DRAFT_MAX_CHARS
+from panel import pending_uploads
+from panel.models import DRAFT_MAX_CHARS, PendingUpload, Theme
 from panel.widgets import QuickSelect
 from tickets.files import IncomingFile
 from tickets.models import HelpdeskSettings, Queue, Status
@@ -335,6 +338,11 @@ class DraftForm(PanelForm):
     cc = forms.CharField(required=False, strip=False, max_length=DRAFT_MAX_CHARS)
 
 
+#: The page's names for the files kept from a refused Make a Ticket, and those to remove.
+KEPT_FILES = "kept_attachment"
+KEPT_REMOVED = "remove_kept_attachment"
+
+
 class MakeTicketForm(PanelForm):
     title = forms.CharField(max_length=255, label=_("Title"))
     requester_email = forms.EmailField(
@@ -358,9 +366,14 @@ class MakeTicketForm(PanelForm):
         required=False, label=_("Send no confirmation to the customer")
     )
 
-    def __init__(self, *args: Any, max_attachment_size: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_attachment_size: int, user: User | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_attachment_size = max_attachment_size
+        self.user = user
+        #: Files kept from this form's refused sending (panel/pending_uploads.py), to attach.
+        self.kept: list[PendingUpload] = []
 
     def clean_account(self) -> Account | None:
         text = self.cleaned_data["account"].strip()
@@ -378,7 +391,34 @@ class MakeTicketForm(PanelForm):
         )
 
     def clean_attachments(self) -> list:
+        if self.user is not None and hasattr(self.data, "getlist"):
+            # The files kept from a refused sending, less those the person removed.
+            removed = set(self.data.getlist(KEPT_REMOVED))
+            references = [ref for ref in self.data.getlist(KEPT_FILES) if ref not in removed]
+            self.kept = pending_uploads.claim(user=self.user, references=references)
+            with contextlib.suppress(ValidationError):
+                gone = pending_uploads.claim(user=self.user, references=[*removed])
+                pending_uploads.discard(gone)
         return check_sizes(self.cleaned_data["attachments"], self.max_attachment_size)
+
+
+class ReadingForm(PanelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times in the panel are shown in it; left empty, the help desk's."),
+    )
+    newest_first = forms.BooleanField(
+        required=False, label=_("Show a ticket's newest message first")
+    )
+
+    def __init__(self, *args: Any, desk_zone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        desk = _("The help desk's (%(zone)s)") % {"zone": desk_zone}
+        zones = [(zone, zone) for zone in preferences.time_zones()]
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", desk), *zones]
 
 
 class ProfileForm(PanelForm):
@@ -417,6 +457,15 @@ class ProfileForm(PanelForm):
         if email_taken(email, by_others_than=self.user):
             raise ValidationError(_("Somebody else signs in with this address."))
         return email
+
+
+class ThemeForm(PanelForm):
+    theme = forms.ChoiceField(
+        label=_("Theme"),
+        choices=Theme.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The system's follows the light or dark setting of your device."),
+    )
 
 
 class QueueForm(PanelModelForm):

@@ -19,6 +19,9 @@ from tickets import queries
 from tickets.models import Ticket
 
 PAGE_SIZE = 25
+#: The home page shows the first rows of each list and links to the whole list, so
+#: that a supervisor's home (two lists) fits one screen of a laptop (1366×768).
+HOME_ROWS = 5
 # As far as a count goes: beyond it, sorting the other way or a search is the way on.
 MAX_PAGE = queries.COUNT_CAP // PAGE_SIZE
 
@@ -79,6 +82,8 @@ class Table:
     next_url: str = ""
     can_supervise: bool = False
     due_column: Column | None = None
+    #: On the home page, where only the first rows show: the whole list, when it holds more.
+    show_all_url: str = ""
 
     @property
     def count_label(self) -> str:
@@ -113,15 +118,19 @@ def _url(request: HttpRequest, base: str, **changes: str | int) -> str:
     return f"{base}?{query.urlencode()}"
 
 
-def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Table:
+def build_table(
+    request: HttpRequest, ticket_list: TicketList, user: User, *, first_rows: int | None = None
+) -> Table:
     """One page of a list in the order asked for, with its count capped: a page costs
-    the same whether the list holds a hundred tickets or a hundred thousand."""
+    the same whether the list holds a hundred tickets or a hundred thousand.
+
+    ``first_rows``: only the list's first rows (the home page), with a link to the rest.
+    """
     sort = queries.clean_sort(request.GET.get("sort", ""), ticket_list.default_sort)
-    number = page_number(request)
+    number = 1 if first_rows else page_number(request)
+    size = first_rows or PAGE_SIZE
     # One row more than a page says whether there is a next one.
-    found = queries.list_page(
-        ticket_list.tickets, sort, offset=(number - 1) * PAGE_SIZE, size=PAGE_SIZE
-    )
+    found = queries.list_page(ticket_list.tickets, sort, offset=(number - 1) * size, size=size)
     base = ticket_list.url
     columns = []
     for key, label in [*COLUMN_LABELS.items(), ("due", DUE_LABEL)]:
@@ -135,7 +144,7 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
     due_column = columns.pop()
     table = Table(
         source=ticket_list,
-        rows=found[:PAGE_SIZE],
+        rows=found[:size],
         # Counted on every page, so the queries of a page never depend on its rows.
         counted=ticket_list.counted
         if ticket_list.counted is not None
@@ -146,6 +155,10 @@ def build_table(request: HttpRequest, ticket_list: TicketList, user: User) -> Ta
         can_supervise=is_supervising(user),
         due_column=due_column,
     )
+    if first_rows:
+        if len(found) > size:
+            table.show_all_url = _url(request, base, sort=sort)
+        return table
     if number > 1:
         table.previous_url = _url(request, base, sort=sort, page=number - 1)
     if len(found) > PAGE_SIZE and number < MAX_PAGE:

@@ -1,4 +1,5 @@
-"""What the panel keeps of its own: drafts of answers not sent yet, and saved views."""
+"""What the panel keeps of its own: drafts of answers not sent yet, saved views, files of a
+refused form and how each person reads a ticket."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Ticket
 
@@ -98,3 +100,70 @@ class SavedView(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("panel:view", args=[self.pk])
+
+
+def pending_upload_path(instance: PendingUpload, filename: str) -> str:
+    # As attachments: the stored name never comes from the sender.
+    import secrets
+
+    return f"pending/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class PendingUpload(models.Model):
+    """A file chosen on a form the panel refused, kept for the form sent again.
+
+    A browser cannot fill a file input again; the page names the file by a signed
+    reference instead (panel/pending_uploads.py). Only its uploader may use it,
+    until ``expires_at``; the job "pending-uploads" removes it after that.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=pending_upload_path, max_length=255)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="pending_upload_expires")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ReadingPreferences(models.Model):
+    """How one person reads the ticket page; no row is the default (oldest message first)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    newest_first = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Reading preferences of {self.user}"
+
+
+class Theme(models.TextChoices):
+    SYSTEM = "system", _("Same as the system")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
+class Appearance(models.Model):
+    """How the panel looks to one person; no row is the default (the system's scheme)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(theme__in=Theme.values), name="appearance_theme_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appearance of {self.user}"

@@ -77,6 +77,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "logout": EVERYBODY,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
+    # A new staff member's first password: the link tried here is no valid link.
+    "welcome": EVERYBODY,
     "admin:index": ADMIN,
     "panel:home": STAFF,
     "panel:kb": STAFF,
@@ -134,6 +136,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     # A mass action's page: its owner (the agent here) and administrators; 404 for others.
     "panel:mass_job": frozenset({"agent", "admin"}),
     "panel:mass_jobs": STAFF,
+    # Undoing a mass close: the job's owner and administrators (the token decides the rest).
+    "panel:mass_undo": frozenset({"agent", "admin"}),
     "panel:mass_delete": SUPERVISING,
     "panel:mass_delete_confirmed": SUPERVISING,
     "panel:ticket": SEE_THE_TICKET,
@@ -157,12 +161,18 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:pick_up": SEE_THE_TICKET - {"agent"},
     "panel:release": SEE_THE_TICKET,
     "panel:close": SEE_THE_TICKET,
+    # Without a valid token it only says so; who closed it is the token's and the action's.
+    "panel:undo_close": SEE_THE_TICKET,
     "panel:change": SEE_THE_TICKET,
     "panel:details": SEE_THE_TICKET,
     "panel:account_search": SEE_THE_TICKET,
     "panel:start_account_search": SEE_THE_TICKET,
     "panel:choose_account": SEE_THE_TICKET,
     "panel:delete": SEE_THE_TICKET - {"agent"},
+    # Merge and split (S43): staff who may change the ticket; the action checks the other one.
+    "panel:choose_merge": SEE_THE_TICKET,
+    "panel:merge": SEE_THE_TICKET,
+    "panel:split_message": SEE_THE_TICKET,
     # Supervisors who see the ticket, administrators and its assignee.
     "panel:retry_mail": SEE_THE_TICKET,
     "panel:attachment": SEE_THE_TICKET,
@@ -178,6 +188,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     # Presence on the ticket page (S42): staff who see the ticket.
     "panel:presence": SEE_THE_TICKET,
     "panel:password": STAFF,
+    # Their own time zone and thread order.
+    "panel:reading_settings": STAFF,
+    # The panel's theme (light, dark, the system's): everybody on staff, their own.
+    "panel:theme": STAFF,
     # API tokens: staff make their own, administrators an integration's. The id tried
     # names no token (any token is revoked only by its owner or an administrator).
     "panel:api_tokens": STAFF,
@@ -197,6 +211,12 @@ EXPECTED: dict[str, frozenset[str]] = {
     "panel:two_factor_staff": ADMIN,
     "panel:two_factor_reset": ADMIN,
     "panel:audit_log": ADMIN,
+    # Staff: supervisors look, administrators invite and change people.
+    "panel:staff": SUPERVISING,
+    "panel:staff_invite": ADMIN,
+    "panel:staff_edit": ADMIN,
+    "panel:staff_reset_two_factor": ADMIN,
+    "panel:staff_invite_again": ADMIN,
     # Reports (issue 15): supervisors and administrators, each of what they see.
     "panel:reports": SUPERVISING,
     "panel:reports_csv": SUPERVISING,
@@ -486,12 +506,16 @@ def url_of(name: str, subjects: Subjects) -> str:
         "panel:loop_reprocess": subjects.loop_pk,
         "panel:unmatched_reprocess": subjects.loop_pk,
         "panel:two_factor_reset": subjects.staff_pk,
+        **dict.fromkeys(
+            ("panel:staff_edit", "panel:staff_reset_two_factor", "panel:staff_invite_again"),
+            subjects.staff_pk,
+        ),
         "panel:kb_category_edit": subjects.kb_category.pk,
         **dict.fromkeys(
             ("panel:view", "panel:view_edit", "panel:view_delete"), subjects.saved_view_pk
         ),
         **dict.fromkeys(("panel:view_up", "panel:view_down"), subjects.saved_view_pk),
-        "panel:mass_job": subjects.mass_job_pk,
+        **dict.fromkeys(("panel:mass_job", "panel:mass_undo"), subjects.mass_job_pk),
         **dict.fromkeys(
             ("panel:canned_reply_edit", "panel:canned_reply_delete"), subjects.canned_reply_pk
         ),
@@ -507,6 +531,8 @@ def url_of(name: str, subjects: Subjects) -> str:
         "panel:reveal_encrypted": subjects.encrypted_message_pk,
         "panel:message_html": subjects.html_message_pk,
         "panel:message_html_frame": subjects.html_message_pk,
+        # The ticket's customer message.
+        "panel:split_message": subjects.html_message_pk,
         "panel:answer_mail_sent": subjects.answer_message_pk,
         "panel:remove_encryption_key": subjects.retired_key_pk,
         "panel:notification_read": subjects.notification_pk,

@@ -15,6 +15,7 @@ from frontdesk import jobs, locks, scheduler
 from frontdesk.env import env_seconds
 from frontdesk.models import JobRun, Restart, Supervised
 from mail import tasks as mail_tasks
+from panel import tasks as panel_tasks
 from tickets import tasks as ticket_tasks
 from webhooks import tasks as webhook_tasks
 
@@ -81,6 +82,7 @@ def test_every_job_has_its_task_for_the_scheduler_to_enqueue():
         "auto-close": ticket_tasks.auto_close_tickets,
         "mass-actions": ticket_tasks.resume_mass_jobs,
         "webhook-sweep": webhook_tasks.sweep_webhooks,
+        "pending-uploads": panel_tasks.remove_expired_uploads,
     } == jobs.TASKS
 
 
@@ -147,6 +149,7 @@ def test_of_two_workers_one_schedules_each_job_once_per_tick(every_claim):
         "auto-close": 0,
         "mass-actions": 9,
         "webhook-sweep": 9,
+        "pending-uploads": 0,
     }
 
 

@@ -31,8 +31,9 @@ APPS = ("panel", "portal", "kb", "frontdesk", "mail", "notifications")
 UNTRANSLATED = re.compile(r"\bFrontdesk\b|^Re:")
 #: Attributes a person sees (a tooltip, a placeholder, an image's text) or hears.
 SHOWN_ATTRIBUTES = frozenset({"alt", "title", "placeholder", "aria-label"})
-#: Elements whose content is code, a command or an address: never translated.
-CODE_ELEMENTS = frozenset({"code", "script", "style"})
+#: Elements whose content is code, a command or an address, or a key to press (a
+#: shortcut's letter is the same in every language): never translated.
+CODE_ELEMENTS = frozenset({"code", "script", "style", "kbd"})
 #: Filters whose literal argument is shown as it is.
 TEXT_FILTERS = frozenset({"default", "default_if_none", "yesno"})
 #: Filters that make English words of their own.

@@ -14,5 +14,9 @@ ticket_opened = Signal()
 #: ticket, message (a customer follow-up, an answer, a note or a system note)
 message_added = Signal()
 #: ticket, old, new (status values), actor (who changed it), tell_customer (False: no
-#: mail to the customer about it)
+#: mail to the customer about it), notice_delay (a timedelta: the closing notice waits
+#: that long, while the close may be undone; None: it goes at once)
 status_changed = Signal()
+#: ticket, closing (the Event of the close that was taken back: a notice of it that
+#: has not begun to go out is withdrawn)
+close_undone = Signal()

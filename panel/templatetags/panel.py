@@ -5,14 +5,14 @@ from datetime import datetime, timedelta
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from frontdesk import jobs, text
 from mail import limits, loop, sending
 from mail.fetch import failing_mailboxes
-from tickets.models import Message, MessageSource, Status, Ticket, TicketType
+from tickets.models import HelpdeskSettings, Message, MessageSource, Status, Ticket, TicketType
 
 register = template.Library()
 
@@ -50,6 +50,74 @@ def moment(value: datetime | None) -> SafeString | str:
     return mark_safe(f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>')  # noqa: S308
 
 
+# Relative times (issue "The agent's daily work"): written on the server, so they read
+# the same without JavaScript; the exact time, in the reader's zone, is the title.
+
+#: Older than this, a date says more than a count of days.
+RELATIVE_LIMIT = timedelta(days=30)
+
+_AGO_UNITS = (
+    (86400, lambda count: ngettext("%(count)d day ago", "%(count)d days ago", count)),
+    (3600, lambda count: ngettext("%(count)d h ago", "%(count)d h ago", count)),
+    (60, lambda count: ngettext("%(count)d min ago", "%(count)d min ago", count)),
+)
+_WAITING_UNITS = (
+    (86400, lambda count: ngettext("waiting %(count)d day", "waiting %(count)d days", count)),
+    (3600, lambda count: ngettext("waiting %(count)d h", "waiting %(count)d h", count)),
+    (60, lambda count: ngettext("waiting %(count)d min", "waiting %(count)d min", count)),
+)
+
+
+def _time_element(value: datetime, words: str) -> SafeString:
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".strip(),
+        words,
+    )
+
+
+def _count_words(seconds: int, units: tuple) -> str | None:
+    for size, words in units:
+        if seconds >= size:
+            count = seconds // size
+            return str(words(count) % {"count": count})
+    return None
+
+
+def relative_words(value: datetime, now: datetime | None = None) -> str:
+    """How long ago ``value`` was, as people say it: "just now", "5 min ago", "3 h ago",
+    "2 days ago"; from RELATIVE_LIMIT on, and for a time to come, its date and time."""
+    seconds = int(((now or timezone.now()) - value).total_seconds())
+    if -60 < seconds < 60:
+        return gettext("just now")
+    if seconds < 0 or seconds >= RELATIVE_LIMIT.total_seconds():
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{local:%Y-%m-%d %H:%M}" if seconds < 0 else f"{local:%Y-%m-%d}"
+    return _count_words(seconds, _AGO_UNITS) or ""
+
+
+@register.filter
+def ago(value: datetime | None) -> SafeString | str:
+    """``<time datetime=... title="2026-11-30 14:05 CET">3 h ago</time>``: relative, with
+    the exact time in the reader's time zone on hover."""
+    if value is None:
+        return ""
+    return _time_element(value, relative_words(value))
+
+
+@register.filter
+def waiting(value: datetime | None) -> SafeString | str:
+    """How long somebody has waited since ``value``: "waiting 2 days", the exact time
+    on hover."""
+    if value is None:
+        return ""
+    seconds = max(0, int((timezone.now() - value).total_seconds()))
+    words = _count_words(seconds, _WAITING_UNITS) or gettext("waiting since just now")
+    return _time_element(value, words)
+
+
 @register.filter
 def status_label(value: str) -> str:
     """What ``get_status_display`` says, without building the choices on each call."""
@@ -62,8 +130,63 @@ def type_label(value: str) -> str:
     return str(_TYPE_LABELS.get(value, value))
 
 
+# Status and priority as coloured labels whose words stay (never colour alone); the
+# colours are the tokens of the labels' section of panel.css.
+
+PRIORITY_BANDS = {
+    "low": gettext_lazy("low"),
+    "normal": gettext_lazy("normal"),
+    "high": gettext_lazy("high"),
+    "urgent": gettext_lazy("urgent"),
+}
+
+
+def priority_band(priority: int, limits: HelpdeskSettings | None = None) -> str:
+    """The band of a priority (1-99), from the levels the settings name: up to "low"
+    is low, from "high" high, and from halfway between "high" and 99 urgent (where
+    escalation takes a ticket no customer could choose); normal between."""
+    limits = limits or HelpdeskSettings.load()
+    if priority >= limits.priority_high + (100 - limits.priority_high) // 2:
+        return "urgent"
+    if priority >= limits.priority_high:
+        return "high"
+    if priority > limits.priority_low:
+        return "normal"
+    return "low"
+
+
+@register.filter
+def priority_label(priority: int, limits: HelpdeskSettings | None = None) -> SafeString:
+    """``<span class="label priority-high">75 <span class="band">high</span></span>``."""
+    band = priority_band(priority, limits)
+    return format_html(
+        '<span class="label priority-{}">{} <span class="band">{}</span></span>',
+        band,
+        int(priority),
+        PRIORITY_BANDS[band],
+    )
+
+
+@register.filter
+def status_pill(status: str) -> SafeString:
+    """``<span class="label status-on_hold">On hold</span>``: a pill of the status's colour."""
+    known = status if status in _STATUS_LABELS else "unknown"
+    return format_html('<span class="label status-{}">{}</span>', known, status_label(status))
+
+
 @register.simple_tag
-def ticket_cells(ticket: Ticket) -> SafeString:
+def unanswered_mark() -> SafeString:
+    """The dot of an unanswered ticket in a list that is no table (the ticket page's
+    side panel); its words are for screen readers."""
+    return format_html(
+        '<span class="unanswered-dot" aria-hidden="true"></span>'
+        '<span class="visually-hidden">{} </span>',
+        gettext("unanswered"),
+    )
+
+
+@register.simple_tag
+def ticket_cells(ticket: Ticket, limits: HelpdeskSettings | None = None) -> SafeString:
     """A ticket table row's cells from the number to the queue, written in Python.
 
     As template tags they were thirty-odd nodes a row; fifty rows were most of the
@@ -72,17 +195,18 @@ def ticket_cells(ticket: Ticket) -> SafeString:
     """
     unanswered = ""
     if not ticket.is_answered:
+        # The row's dot is drawn by panel.css (tr.unanswered); these words are its text.
         unanswered = f'<span class="visually-hidden"> {escape(gettext("(unanswered)"))}</span>'
     title = escape(text.visible_controls(ticket.title))
     return mark_safe(  # noqa: S308 - every text is escaped; numbers and times need not be
         f"<td>#{ticket.number}</td>\n"
         f'        <td class="title"><a href="{ticket_url(ticket.number)}">{title}</a>'
         f"{unanswered}</td>\n"
-        f"        <td>{ticket.priority}</td>\n"
-        f"        <td>{moment(ticket.created_at)}</td>\n"
-        f"        <td>{moment(ticket.modified_at)}</td>\n"
+        f"        <td>{priority_label(ticket.priority, limits)}</td>\n"
+        f"        <td>{ago(ticket.created_at)}</td>\n"
+        f"        <td>{ago(ticket.modified_at)}</td>\n"
         f"        <td>{escape(type_label(ticket.type))}</td>\n"
-        f"        <td>{escape(status_label(ticket.status))}</td>\n"
+        f"        <td>{status_pill(ticket.status)}</td>\n"
         f'        <td class="queue">{escape(ticket.queue.name)}</td>'
     )
 

@@ -31,7 +31,7 @@ def home(request: StaffRequest) -> HttpResponse:
         "statistics": statistics,
         "unassigned_label": lists.count_label(counts["unassigned"]),
         "tables": [
-            lists.build_table(request, each, user)
+            lists.build_table(request, each, user, first_rows=lists.HOME_ROWS)
             for each in lists.home_lists(user, unassigned_counted=counts["unassigned"])
         ],
         "assignees": staff_choices() if is_supervising(user) else [],

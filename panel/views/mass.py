@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.queries import assignable_staff
+from panel import undo
 from panel.auth import StaffRequest, staff_required, supervisor_required
 from panel.mass_jobs import describe, summary_of
 from tickets import mass, queries
@@ -230,7 +231,12 @@ def job_page(request: StaffRequest, pk: int) -> HttpResponse:
         job = mass.job_for(request.user, pk)
     except MassJob.DoesNotExist:
         raise Http404("No such mass action.") from None
-    context = {"job": job, "summary": summary_of(job), "next": safe_next(request)}
+    context = {
+        "job": job,
+        "summary": summary_of(job),
+        "next": safe_next(request),
+        "undo_offer": undo.offer_mass_close(request.user, job),
+    }
     template = "panel/mass_job.html#progress" if request.htmx else "panel/mass_job.html"
     return render(request, template, context)
 

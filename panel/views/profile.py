@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.staff import update_profile
+from panel import appearance
 from panel.auth import StaffRequest, staff_required
-from panel.forms import ProfileForm, add_action_errors
+from panel.forms import ProfileForm, ThemeForm, add_action_errors
 
 
 @staff_required
@@ -63,4 +65,17 @@ def password(request: StaffRequest) -> HttpResponse:
     # Changing the password ends every other session; this one goes on.
     update_session_auth_hash(request, form.user)
     messages.success(request, _("Your password is changed."))
+    return redirect("panel:profile")
+
+
+@require_POST
+@staff_required
+def theme(request: StaffRequest) -> HttpResponse:
+    """Light, dark or the system's: the next page is drawn in it (panel/appearance.py)."""
+    form = ThemeForm(request.POST)
+    if form.is_valid():
+        appearance.set_theme(user=request.user, theme=form.cleaned_data["theme"])
+        messages.success(request, _("Your theme is saved."))
+    else:
+        messages.error(request, _("Choose light, dark or the system's theme."))
     return redirect("panel:profile")

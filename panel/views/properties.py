@@ -24,7 +24,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.queries import search_accounts
 from frontdesk.text import without_controls
-from panel import drafts
+from panel import drafts, undo
 from panel.auth import StaffRequest, staff_required
 from panel.forms import PROPERTIES_VERSION, ChooseAccountForm, add_action_errors
 from panel.views.ticket import after_change, change_form, details_form, render_properties
@@ -91,11 +91,20 @@ def release(request: StaffRequest, number: int) -> HttpResponse:
 @staff_required
 def close(request: StaffRequest, number: int) -> HttpResponse:
     drafts.keep_posted_text(request.user, get_ticket_for(request.user, number), request.POST)
+    version = _version(request)
     try:
-        actions.close(actor=request.user, ticket=number, expected_version=_version(request))
+        closed = actions.close(
+            actor=request.user,
+            ticket=number,
+            expected_version=version,
+            notice_delay=undo.NOTICE_DELAY,
+        )
     except actions.Conflict as conflict:
         return _conflict(request, number, conflict)
-    return after_change(request, number, _("Ticket #%(number)s closed.") % {"number": number})
+    # Closing a closed ticket changes nothing, and there is nothing to undo.
+    offer = undo.offer_close(request.user, closed) if closed.version != version else None
+    notice = _("Ticket #%(number)s closed.") % {"number": number}
+    return after_change(request, number, notice, undo_offer=offer)
 
 
 @require_POST

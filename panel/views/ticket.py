@@ -22,7 +22,7 @@ from frontdesk.text import visible_controls
 from mail.conf import max_cc
 from mail.outbound import answer_recipients
 from mail.outbox import failed_mail_for
-from panel import drafts
+from panel import drafts, reading, undo
 from panel.auth import StaffRequest, is_supervising, may_retry_mail, staff_required
 from panel.forms import (
     OUT_OF_SPACE,
@@ -144,12 +144,15 @@ def view_as_choice(user: Any, ticket: Ticket) -> dict[str, Any]:
     """Whom the person may open the portal as from this ticket (S34): a contact of its
     account, the requester first, when they see every ticket of the account."""
     if ticket.account is None:
-        return {"may_view_as": False, "view_as_contacts": []}
+        return {"may_view_as": False, "view_as_contacts": [], "account_contacts": []}
+    # One read of the contacts for the side panel and the view-as choice.
+    contacts = SimpleLazyObject(
+        partial(contacts_by_requester, ticket.account, ticket.requester_email)
+    )
     return {
         "may_view_as": queries.sees_whole_account(user, ticket.account.pk),
-        "view_as_contacts": SimpleLazyObject(
-            partial(contacts_by_requester, ticket.account, ticket.requester_email)
-        ),
+        "view_as_contacts": contacts,
+        "account_contacts": contacts,
     }
 
 
@@ -157,12 +160,16 @@ def page_context(request: StaffRequest, ticket: Ticket, **extra: Any) -> dict[st
     """The whole page; querysets stay lazy, so a partial costs only what it shows."""
     user = request.user
     limits = HelpdeskSettings.load()
+    thread = queries.thread(user, ticket)
+    newest_first = not request.htmx and reading.newest_first(user)
     context: dict[str, Any] = {
         "ticket": ticket,
-        "thread": queries.thread(user, ticket),
+        "thread": thread.reverse() if newest_first else thread,
+        "newest_first": newest_first,
         "latest": queries.latest_of_requester(user, ticket, limits.latest_tickets_count),
         "history": SimpleLazyObject(partial(queries.history_of, ticket)),
         "ratings": SimpleLazyObject(partial(report_queries.ratings_of_ticket, ticket.pk)),
+        "merged_here": SimpleLazyObject(partial(queries.merged_into_this, user, ticket)),
         "can_assign": is_supervising(user),
         "can_release": ticket.assignee_id is not None
         and (is_supervising(user) or ticket.assignee_id == user.pk),
@@ -207,9 +214,15 @@ def render_properties(
 
 
 def after_change(
-    request: StaffRequest, number: int, notice: str, *, answer_sent: bool = False
+    request: StaffRequest,
+    number: int,
+    notice: str,
+    *,
+    answer_sent: bool = False,
+    undo_offer: undo.Offer | None = None,
 ) -> HttpResponse:
-    """Show the changed ticket, or say it left this person's view."""
+    """Show the changed ticket, or say it left this person's view; with ``undo_offer``
+    (a close) the notice offers to take the change back for a few seconds."""
     changed = queries.find(request.user, number)
     if changed is None:
         gone = _("%(notice)s You no longer see ticket #%(number)s.")
@@ -226,6 +239,7 @@ def after_change(
             request,
             changed,
             panel_notice=notice,
+            undo_offer=undo_offer,
             refresh_versions=True,
             refresh_assignee=shown != str(changed.assignee_id or ""),
         )
@@ -239,9 +253,12 @@ def after_change(
             request,
             changed,
             panel_notice=notice,
+            undo_offer=undo_offer,
             answer_form=form,
             files_dropped=bool(request.FILES),
         )
+    if undo_offer is not None:
+        undo.keep_for_next_page(request, undo_offer)
     messages.success(request, notice)
     return redirect("panel:ticket", number=number)
 
@@ -249,7 +266,8 @@ def after_change(
 @require_GET
 @staff_required
 def ticket_page(request: StaffRequest, number: int) -> HttpResponse:
-    return render_page(request, get_ticket_for(request.user, number))
+    ticket = get_ticket_for(request.user, number)
+    return render_page(request, ticket, undo_offer=undo.taken_for(request, number))
 
 
 @require_GET

@@ -93,7 +93,7 @@ def test_a_macro_is_applied_with_one_click(world, open_page):
         "The macro “Wait for the customer” is applied."
     )
     expect(page.locator("#fact-status")).to_have_text("On hold")
-    expect(page.locator("#fact-priority")).to_have_text("70")
+    expect(page.locator("#fact-priority")).to_have_text("70 normal")
     expect(page.locator("#thread")).to_contain_text(
         "Dear Alice <Alder>, please send us the receipt."
     )

@@ -140,9 +140,26 @@ def test_the_main_pages_are_photographed_for_the_readme(world, open_page):
     screenshot(supervisor, "home")
     supervisor.goto(f"/panel/tickets/{ticket.number}/")
     expect(supervisor.locator(".message-note")).to_be_visible()
+    # Status and priority as labels, the customer beside the thread.
+    expect(supervisor.locator("#fact-priority")).to_have_text("80 high")
+    expect(supervisor.locator("#customer-panel")).to_contain_text("Add a second user")
     screenshot(supervisor, "ticket")
     supervisor.goto("/panel/tickets/new/")
     screenshot(supervisor, "make-ticket")
+    # Refused (no such account): the file chosen is kept and shown, to be sent again.
+    supervisor.get_by_label("Title").fill("Refund for invoice 2042")
+    supervisor.get_by_label("Customer e-mail").fill("alice@a.example")
+    supervisor.get_by_label("Account", exact=True).fill("Nobody Inc")
+    supervisor.get_by_label("Message").fill("The customer called: invoice 2042 too.")
+    supervisor.get_by_label("Attachments").set_input_files(
+        files=[{"name": "call-notes.txt", "mimeType": "text/plain", "buffer": b"Called at 10:15"}]
+    )
+    supervisor.locator("#make-ticket-submit").click()
+    expect(supervisor.locator("#kept-files")).to_contain_text("attached: call-notes.txt (15")
+    screenshot(supervisor, "make-ticket-kept")
+    supervisor.get_by_label("Account", exact=True).fill("")
+    supervisor.locator("#make-ticket-submit").click()
+    expect(supervisor.get_by_role("link", name="call-notes.txt")).to_be_visible()
 
     admin = open_page(world.admin)
     admin.goto("/panel/queues/")
@@ -156,3 +173,18 @@ def test_the_main_pages_are_photographed_for_the_readme(world, open_page):
     phone = open_page(world.supervisor, width=375, height=800)
     phone.goto("/panel/")
     screenshot(phone, "home-375px")
+    phone.goto(f"/panel/tickets/{ticket.number}/")
+    screenshot(phone, "ticket-375px")
+
+    # The dark theme, as a system set to dark shows it (panel.css, light-dark()).
+    dark = open_page(world.supervisor)
+    dark.emulate_media(color_scheme="dark")
+    dark.goto("/panel/")
+    screenshot(dark, "home-dark")
+    dark.goto(f"/panel/tickets/{ticket.number}/")
+    expect(dark.locator(".message-note")).to_be_visible()
+    screenshot(dark, "ticket-dark")
+    dark_phone = open_page(world.supervisor, width=375, height=800)
+    dark_phone.emulate_media(color_scheme="dark")
+    dark_phone.goto("/panel/")
+    screenshot(dark_phone, "home-375px-dark")

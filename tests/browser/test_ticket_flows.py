@@ -61,7 +61,7 @@ def test_the_priority_changes_while_an_answer_is_typed_and_the_answer_is_kept(wo
     answer.fill("Half of a long answer,\nstill being written…")
     page.get_by_label("Priority").fill("80")
     page.get_by_role("button", name="Change", exact=True).first.click()
-    expect(page.locator("#fact-priority")).to_have_text("80")
+    expect(page.locator("#fact-priority")).to_have_text("80 high")
     expect(page.locator("#properties .notice")).to_have_text("Changes saved.")
     expect(answer).to_have_value("Half of a long answer,\nstill being written…")
     page.get_by_role("button", name="Send", exact=True).click()
@@ -78,7 +78,7 @@ def test_enter_in_the_priority_field_changes_the_priority_and_nothing_else(world
     page.get_by_role("textbox", name="Answer", exact=True).fill("Not yet ready to send")
     page.get_by_label("Priority").fill("61")
     page.get_by_label("Priority").press("Enter")
-    expect(page.locator("#fact-priority")).to_have_text("61")
+    expect(page.locator("#fact-priority")).to_have_text("61 normal")
     ticket = refreshed(ticket)
     assert ticket.assignee == world.supervisor
     assert not ticket.messages.filter(kind=MessageKind.ANSWER).exists()

@@ -29,7 +29,7 @@ def test_without_javascript_changes_and_closing_keep_the_typed_answer(world, ope
     page.get_by_label("Priority").fill("80")
     page.get_by_role("button", name="Change", exact=True).first.click()
     expect(page).to_have_url(re.compile(rf"/panel/tickets/{ticket.number}/change/$"))
-    expect(page.locator("#fact-priority")).to_have_text("80")
+    expect(page.locator("#fact-priority")).to_have_text("80 high")
     expect(page.locator("#properties .notice")).to_have_text("Changes saved.")
     expect(page.get_by_role("textbox", name="Answer", exact=True)).to_have_value(TYPED)
     expect(page.get_by_role("textbox", name="Internal note")).to_have_value(

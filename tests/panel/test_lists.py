@@ -154,5 +154,5 @@ def test_each_list_costs_the_same_queries_for_10_and_200_tickets(world, as_user,
     # session, user, staff profile, capped count, one page of rows, the assignees and
     # the queues to choose from for a mass action; whether the person has two-factor
     # sign-in and their role requires it (the settings row, read fresh); the toolbar's
-    # bell, the person's unread notifications (a full page only)
-    assert few == many == (9 if as_htmx else 10)
+    # bell, the person's unread notifications, and their theme (a full page only)
+    assert few == many == (9 if as_htmx else 11)

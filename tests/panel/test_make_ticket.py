@@ -144,15 +144,15 @@ def test_a_contacts_address_finds_the_account(world, as_user):
     assert visible_tickets(world.admin).get().account == world.account_b
 
 
-def test_a_refused_ticket_says_plainly_that_the_attachment_must_be_chosen_again(world, as_user):
+def test_a_refused_ticket_keeps_the_attachment_and_says_so(world, as_user, media_root):
     client = as_user(world.admin)
     fields = made_form(client, title="", requester_email="alice@a.example", message="See file")
     fields["attachments"] = [SimpleUploadedFile("invoice.pdf", b"%PDF", "application/pdf")]
     response = client.post("/panel/tickets/new/", fields)
     assert response.status_code == 422
     page = response.content.decode()
-    assert 'id="attachments-dropped"' in page
-    assert "your attachment invoice.pdf was not kept: choose it again" in page
+    assert 'id="attachments-dropped"' not in page
+    assert "attached: invoice.pdf (4\xa0bytes)" in page
 
 
 def test_a_ticket_typed_in_by_staff_says_who_typed_it_for_whom(world, as_user):

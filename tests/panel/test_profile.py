@@ -152,8 +152,9 @@ def test_the_rest_of_the_profile_changes_without_the_password(world, as_user):
     assert StaffProfile.objects.get(user=world.agent).description == "night shift"
 
 
-def test_the_password_page_takes_the_old_password(world, as_user):
-    client = as_user(world.agent)
+def test_the_old_password_page_takes_the_old_password_of_customers(world, as_user):
+    # Staff are sent to the panel's page (tests/panel/test_staff.py).
+    client = as_user(world.customer_a)
     response = client.post(
         "/password/",
         {
@@ -164,4 +165,4 @@ def test_the_password_page_takes_the_old_password(world, as_user):
     )
     assert response.status_code == 200
     assert "Your old password was entered incorrectly." in response.content.decode()
-    assert User.objects.get(pk=world.agent.pk).check_password("secret")
+    assert User.objects.get(pk=world.customer_a.pk).check_password("secret")

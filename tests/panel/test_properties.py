@@ -25,7 +25,7 @@ def test_changing_the_priority_by_htmx_returns_only_the_property_panel(world, as
     assert response.status_code == 200
     assert refreshed(ticket).priority == 80
     assert page.lstrip().startswith('<section id="properties"')
-    assert 'id="fact-priority">80<' in page
+    assert 'id="fact-priority"><span class="label priority-high">80 ' in page
     assert "Changes saved." in page
     # The answer form stays as it is in the browser; only its version follows.
     assert 'id="answer-form"' not in page

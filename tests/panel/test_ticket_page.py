@@ -16,9 +16,9 @@ def test_the_ticket_page_shows_every_property(world, as_user):
     for expected in (
         f"#{ticket.number}",
         "Invoice 42 is wrong",
-        'id="fact-status">Open<',
+        'id="fact-status"><span class="label status-open">Open</span><',
         'id="fact-type">E-mail<',
-        'id="fact-priority">77<',
+        'id="fact-priority"><span class="label priority-high">77 <span class="band">high<',
         'id="fact-queue">Billing<',
         'id="fact-assignee">agent<',
         'id="fact-sticky">yes<',
@@ -178,8 +178,10 @@ def test_the_ticket_page_costs_the_same_queries_for_10_and_200_messages_and_tick
     # person has two-factor sign-in; whether they see every ticket of the account and
     # its contacts (view as customer); the spellcheck's languages offered and the
     # person's own (one query); the customer's ratings of the ticket; the toolbar's
-    # count of unread notifications; the person's and the team's macros
-    assert few == many == 24
+    # count of unread notifications; the person's and the team's macros; the
+    # person's theme (panel/appearance.py); the tickets merged into it (S43); the
+    # order the person reads a thread in (panel/reading.py)
+    assert few == many == 27
 
 
 def test_an_absurdly_long_ticket_number_is_not_found(world, as_user):

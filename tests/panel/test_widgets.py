@@ -90,14 +90,14 @@ def test_options_are_escaped_pairs():
     assert html == '<option value="7">Ann &lt;Lee&gt;</option><option value="8">Bo</option>'
 
 
-#: The cells as the ticket table's template wrote them before ``ticket_cells``.
+#: The cells as the ticket table's template would write them without ``ticket_cells``.
 CELLS_AS_TEMPLATE = """<td>#{{ ticket.number }}</td>
         <td class="title"><a href="{% url 'panel:ticket' ticket.number %}">{{ ticket.title|visible_controls }}</a>{% if not ticket.is_answered %}<span class="visually-hidden"> {% translate "(unanswered)" %}</span>{% endif %}</td>
-        <td>{{ ticket.priority }}</td>
-        <td><time datetime="{{ ticket.created_at|date:'c' }}">{{ ticket.created_at|date:"Y-m-d H:i" }}</time></td>
-        <td><time datetime="{{ ticket.modified_at|date:'c' }}">{{ ticket.modified_at|date:"Y-m-d H:i" }}</time></td>
+        <td>{{ ticket.priority|priority_label }}</td>
+        <td>{{ ticket.created_at|ago }}</td>
+        <td>{{ ticket.modified_at|ago }}</td>
         <td>{{ ticket.get_type_display }}</td>
-        <td>{{ ticket.get_status_display }}</td>
+        <td>{{ ticket.status|status_pill }}</td>
         <td class="queue">{{ ticket.queue.name }}</td>"""  # noqa: E501
 
 

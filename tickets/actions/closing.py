@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
 from accounts.actors import Actor, System
-from tickets import signals
-from tickets.actions.core import editing, require_customer_or_staff
+from accounts.models import User
+from tickets import hooks, signals
+from tickets.actions.core import editing, require_customer_or_staff, require_staff
 from tickets.models import ACTIVE_STATUSES, DONE_STATUSES, Event, EventCode, Status, Ticket
 
 
@@ -14,15 +19,18 @@ def close(
     ticket: Ticket | int,
     expected_version: int | None = None,
     tell_customer: bool = True,
+    notice_delay: timedelta | None = None,
 ) -> Ticket:
     """Close the ticket. A customer closing one support resolved or closed already
     confirms it: the portal then lists it as closed instead of answered (S33).
-    ``tell_customer=False`` sends the customer no notice (a quiet mass close)."""
+    ``tell_customer=False`` sends the customer no notice (a quiet mass close);
+    ``notice_delay`` holds the notice back that long (while the close may be undone)."""
     require_customer_or_staff(actor)
     with editing(
         ticket, actor=actor, expected_version=expected_version, signal=signals.closed
     ) as edit:
         edit.tell_customer = tell_customer
+        edit.notice_delay = notice_delay
         locked = edit.ticket
         if (
             not isinstance(actor, System)
@@ -50,4 +58,29 @@ def reopen(*, actor: Actor, ticket: Ticket | int, expected_version: int | None =
     ) as edit:
         if edit.ticket.status not in ACTIVE_STATUSES:
             edit.set_status(Status.REOPENED)
+    return edit.ticket
+
+
+def undo_close(*, actor: User, ticket: Ticket | int, expected_version: int) -> Ticket:
+    """Take back the close that made the ticket's current version: it returns to the
+    status it had before. ``expected_version`` is the version the close made, so a
+    change since (an answer, a reply, another close) is a ``Conflict`` and the ticket
+    stays as it is. Only who closed it, or a supervisor, may; a closing notice that
+    has not begun to go out is withdrawn (the mail hooks)."""
+    staff = require_staff(actor)
+    with editing(
+        ticket, actor=actor, expected_version=expected_version, signal=signals.reopened
+    ) as edit:
+        locked = edit.ticket
+        # The close alone made this version: a merge also closes, and is not undone here.
+        made = list(Event.objects.filter(ticket_id=locked.pk, version=locked.version))
+        closing = made[0] if len(made) == 1 else None
+        if closing is None or closing.code != EventCode.STATUS or closing.new != Status.CLOSED:
+            raise ValidationError(
+                f"The last change of ticket #{locked.number} was not a close; nothing was undone."
+            )
+        if closing.actor_id != actor.pk and not (staff is not None and staff.is_supervising):
+            raise PermissionDenied("Only who closed the ticket, or a supervisor, may undo it.")
+        edit.set_status(closing.old or Status.REOPENED)
+        hooks.close_undone.send(sender=Ticket, ticket=locked, closing=closing)
     return edit.ticket

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -281,6 +282,9 @@ class Edit:
         # False: the hooks send the customer no mail about a status change (a mass
         # close "without telling the customers").
         self.tell_customer = True
+        # The closing notice waits this long before it goes: a close that may still
+        # be undone (the panel) tells the customer only once it is no longer.
+        self.notice_delay: timedelta | None = None
         # False: a change the system makes on its own (an escalation) leaves
         # "Last modified" alone, which otherwise means a person or a mail touched it.
         self.touches_modified = True
@@ -373,6 +377,7 @@ class Edit:
                     new=change.new,
                     actor=self.actor,
                     tell_customer=self.tell_customer,
+                    notice_delay=self.notice_delay,
                 )
         return events
 

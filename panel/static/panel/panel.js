@@ -23,16 +23,185 @@ document.addEventListener("htmx:sendError", function () {
 // The ticket page is one form, so that a change made without JavaScript keeps
 // the answer being typed; its default button is disabled, so Enter in a field
 // presses nothing by itself. Here Enter presses the button of the field's group.
+// Outside fields the same listener serves the keyboard shortcuts below.
 var ENTER_SUBMITS = ["text", "email", "number", "search", "url", "tel", "password"];
 document.addEventListener("keydown", function (event) {
+  if (event.defaultPrevented || event.isComposing) return;
+  if (event.key === "Enter" && pressGroupButton(event)) return;
+  shortcut(event);
+});
+function pressGroupButton(event) {
   var field = event.target;
-  if (event.key !== "Enter" || event.defaultPrevented || event.isComposing) return;
-  if (!(field instanceof HTMLInputElement) || ENTER_SUBMITS.indexOf(field.type) < 0) return;
+  if (!(field instanceof HTMLInputElement) || ENTER_SUBMITS.indexOf(field.type) < 0) return false;
   var group = field.closest("[data-enter-presses]");
   var button = group && document.getElementById(group.dataset.enterPresses);
-  if (!button) return;
+  if (!button) return false;
   event.preventDefault();
   button.click();
+  return true;
+}
+// Keyboard shortcuts of the daily work; the "?" dialog (panel/base.html) lists them.
+// A key typed into a field is text, and a key with Ctrl, Alt or Command belongs to
+// the browser: neither is ever a shortcut.
+var SHORTCUTS = {
+  j: function () { return moveCurrentRow(1); },
+  k: function () { return moveCurrentRow(-1); },
+  Enter: openCurrentRow,
+  r: function () { return focusField("answer-answer"); },
+  n: function () { return focusField("answer-note"); },
+  a: assignToMe,
+  e: function () { return press("close-button"); },
+  "/": focusQuickSearch,
+  "?": showShortcuts,
+};
+var NOT_TYPED = ["checkbox", "radio", "button", "submit", "reset", "image", "file", "color", "range"];
+function typingIn(target) {
+  if (!(target instanceof Element)) return false;
+  if (target.isContentEditable || target.closest("textarea, select, [contenteditable]")) return true;
+  return target instanceof HTMLInputElement && NOT_TYPED.indexOf(target.type) < 0;
+}
+function shortcut(event) {
+  if (event.ctrlKey || event.altKey || event.metaKey || typingIn(event.target)) return;
+  var dialog = document.getElementById("shortcuts");
+  if (dialog && dialog.open) return;
+  if (!Object.prototype.hasOwnProperty.call(SHORTCUTS, event.key)) return;
+  if (SHORTCUTS[event.key](event)) event.preventDefault();
+}
+function ticketRows() {
+  return Array.prototype.filter.call(document.querySelectorAll("table.tickets tbody tr"), function (row) {
+    return row.querySelector("td.title a");
+  });
+}
+function moveCurrentRow(step) {
+  var rows = ticketRows();
+  if (!rows.length) return false;
+  var focused = document.activeElement instanceof Element && document.activeElement.closest("tr");
+  var current = document.querySelector("tr.current-row") || focused;
+  var index = rows.indexOf(current);
+  var next = index < 0 ? (step > 0 ? 0 : rows.length - 1) : Math.min(Math.max(index + step, 0), rows.length - 1);
+  rows.forEach(function (row) {
+    row.classList.remove("current-row");
+    row.removeAttribute("aria-current");
+  });
+  var row = rows[next];
+  row.classList.add("current-row");
+  row.setAttribute("aria-current", "true");
+  row.scrollIntoView({ block: "nearest" });
+  row.querySelector("td.title a").focus({ preventScroll: true });
+  return true;
+}
+function openCurrentRow(event) {
+  var row = document.querySelector("tr.current-row");
+  var link = row && row.querySelector("td.title a");
+  // Enter on a button or link does what it does; on the current row's link it follows it.
+  if (!link || event.target.closest("a, button, summary, [tabindex]:not(#main)")) return false;
+  window.location.assign(link.href);
+  return true;
+}
+function focusField(id) {
+  var field = document.getElementById(id);
+  if (!field) return false;
+  field.focus();
+  return true;
+}
+function press(id) {
+  var button = document.getElementById(id);
+  if (!button || button.disabled) return false;
+  button.click();
+  return true;
+}
+function say(words) {
+  var flash = document.getElementById("flash");
+  if (!flash || !words) return;
+  var line = document.createElement("p");
+  line.className = "flash flash-info";
+  line.textContent = words;
+  flash.replaceChildren(line);
+}
+// "a": the Pick Up button of an unassigned ticket, else the Change box with oneself
+// chosen as the assignee; the same requests the buttons make.
+function assignToMe() {
+  var dialog = document.getElementById("shortcuts");
+  if (!document.getElementById("answer-form") || !dialog) return false;
+  if (press("pick-up-button")) return true;
+  var select = document.getElementById("change-assignee");
+  var me = dialog.dataset.me;
+  if (select && select.value === me) {
+    say(dialog.dataset.alreadyYours);
+    return true;
+  }
+  var mine = select && Array.prototype.some.call(select.options, function (option) {
+    return option.value === me;
+  });
+  if (!mine || !document.getElementById("change-button")) {
+    say(dialog.dataset.cannotAssign);
+    return true;
+  }
+  select.value = me;
+  return press("change-button");
+}
+function focusQuickSearch() {
+  if (focusField("quick-search")) return true;
+  var dialog = document.getElementById("shortcuts");
+  if (!dialog || !dialog.dataset.searchUrl) return false;
+  window.location.assign(dialog.dataset.searchUrl + "#quick-search");
+  return true;
+}
+function showShortcuts() {
+  var dialog = document.getElementById("shortcuts");
+  if (!dialog) return false;
+  dialog.showModal();
+  return true;
+}
+document.addEventListener("click", function (event) {
+  var button = event.target instanceof Element && event.target.closest("[data-close-dialog]");
+  var dialog = button && button.closest("dialog");
+  if (dialog) dialog.close();
+});
+if (window.location.hash === "#quick-search") focusField("quick-search");
+// "Closed. Undo" (panel/_undo.html) goes when its seconds are up; the server refuses
+// it after that anyway. Each offer is timed once, when it first appears.
+function timeUndoOffers() {
+  document.querySelectorAll("[data-undo-seconds]:not([data-undo-timed])").forEach(function (form) {
+    form.setAttribute("data-undo-timed", "");
+    setTimeout(function () {
+      // What was done stays said; only the offer goes.
+      var words = form.querySelector(".undo-words");
+      var notice = document.createElement("p");
+      notice.className = "notice";
+      notice.textContent = words ? words.textContent : "";
+      form.replaceWith(notice);
+    }, Number(form.dataset.undoSeconds) * 1000);
+  });
+}
+timeUndoOffers();
+document.addEventListener("htmx:load", timeUndoOffers);
+// A list's header box checks or unchecks every row of its page, and shows whether
+// all, some (indeterminate) or none are checked. Without JavaScript it stays hidden.
+function syncSelectAll(table) {
+  var all = table.querySelector("[data-select-all]");
+  if (!all) return;
+  all.hidden = false;
+  var boxes = table.querySelectorAll("tbody td.select input[type=checkbox]");
+  var checked = Array.prototype.filter.call(boxes, function (box) { return box.checked; }).length;
+  all.checked = boxes.length > 0 && checked === boxes.length;
+  all.indeterminate = checked > 0 && checked < boxes.length;
+}
+function syncAllTables() {
+  document.querySelectorAll("table.tickets").forEach(syncSelectAll);
+}
+syncAllTables();
+document.addEventListener("htmx:load", syncAllTables);
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var table = box instanceof HTMLInputElement && box.type === "checkbox" && box.closest("table.tickets");
+  if (!table) return;
+  if (box.hasAttribute("data-select-all")) {
+    table.querySelectorAll("tbody td.select input[type=checkbox]").forEach(function (row) {
+      row.checked = box.checked;
+    });
+  }
+  syncSelectAll(table);
 });
 // A form sent the ordinary way leaves the page. An autosave issued after it
 // could arrive after the answer was sent and its draft deleted, and bring the
