@@ -355,3 +355,25 @@ def test_the_survivor_of_a_chain_of_merges_is_found(world, media_root):
     assert queries.survivor_of(fresh(first)) == third
     assert queries.survivor_for(world.customer_a, fresh(first)) == third
     assert queries.survivor_for(world.customer_b, fresh(first)) is None
+
+
+def test_a_customer_reply_to_the_merged_ticket_lands_in_the_survivor(world, pair):
+    survivor, merged = pair
+    actions.merge(actor=world.supervisor, ticket=merged, into=survivor)
+
+    # As the portal's form or the API sends it: to the merged ticket's number.
+    message = actions.customer_reply(actor=world.customer_a, ticket=merged.pk, text="Any news?")
+
+    assert message.ticket_id == survivor.pk
+    assert fresh(merged).messages.count() == 0
+    assert fresh(survivor).is_answered is False
+
+
+def test_staff_cannot_answer_on_the_merged_ticket_and_are_told_where(world, pair):
+    survivor, merged = pair
+    actions.merge(actor=world.supervisor, ticket=merged, into=survivor)
+    before = Message.objects.count()
+
+    with pytest.raises(ValidationError, match=f"merged into #{survivor.pk}"):
+        actions.answer(actor=world.supervisor, ticket=merged, text="Hello?")
+    assert Message.objects.count() == before

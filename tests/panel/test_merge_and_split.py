@@ -203,3 +203,21 @@ def test_the_merge_and_split_pages_label_every_control(world, as_user, pair):
     for response in pages:
         assert response.status_code == 200
         assert unlabelled_controls(response.content.decode()) == []
+
+
+def test_an_answer_sent_from_the_merged_ticket_s_page_is_refused_with_where_to_answer(
+    world, as_user, pair
+):
+    survivor, merged = pair
+    actions.merge(actor=world.supervisor, ticket=merged, into=survivor)
+    client = as_user(world.supervisor)
+    page = client.get(f"/panel/tickets/{merged.number}/").content.decode()
+    form = {**rendered_form(page, "answer-form"), "answer": "Hello?"}
+
+    response = client.post(f"/panel/tickets/{merged.number}/reply/", form)
+
+    assert response.status_code == 422
+    assert f"This ticket was merged into #{survivor.number}: answer there." in (
+        response.content.decode()
+    )
+    assert refreshed(merged).messages.count() == 0

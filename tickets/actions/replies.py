@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.actors import Actor
 from accounts.models import User
-from tickets import signals
+from tickets import queries, signals
 from tickets.actions.core import (
     check_assignee,
     check_cc,
@@ -40,10 +41,13 @@ def customer_reply(
     message_id: str = "",
     attachments: Iterable[IncomingFile] = (),
 ) -> Message:
-    """A follow-up from the customer side: unanswered again, reopened if done (S8, S11)."""
+    """A follow-up from the customer side: unanswered again, reopened if done (S8, S11).
+
+    A reply to a merged ticket lands in the ticket it was merged into (S43), from
+    whichever surface it came: mail, the portal's form, the API."""
     if isinstance(actor, User) and actor.staff is not None:
         raise PermissionDenied("Staff answer or add notes; they do not write as the customer.")
-    with editing(ticket, actor=actor, signal=signals.customer_replied) as edit:
+    with editing(_survivor(ticket), actor=actor, signal=signals.customer_replied) as edit:
         locked = edit.ticket
         edit.record("customer_message")
         if locked.is_answered or locked.waiting_since is None:
@@ -87,6 +91,7 @@ def answer(
         ticket, actor=actor, expected_version=expected_version, signal=signals.answered
     ) as edit:
         locked = edit.ticket
+        _refuse_merged(locked)
         edit.record("answer")
         if assign_to is not None and assign_to.pk != locked.assignee_id:
             require_supervisor(actor)
@@ -129,3 +134,18 @@ def add_note(
             kind=MessageKind.NOTE, text=text, source=MessageSource.WEB, attachments=attachments
         )
     return message
+
+
+def _survivor(ticket: Ticket | int) -> Ticket | int:
+    """The ticket a reply to ``ticket`` belongs in: the one it was merged into, if any."""
+    number = ticket.pk if isinstance(ticket, Ticket) else ticket
+    merged = Ticket.objects.filter(pk=number, merged_into__isnull=False).first()
+    return ticket if merged is None else queries.survivor_of(merged).pk
+
+
+def _refuse_merged(ticket: Ticket) -> None:
+    if ticket.merged_into_id is not None:
+        raise ValidationError(
+            _("This ticket was merged into #%(number)s: answer there.")
+            % {"number": ticket.merged_into_id}
+        )
