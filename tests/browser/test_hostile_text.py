@@ -240,7 +240,9 @@ def test_on_a_phone_hostile_text_wraps_too(world, browse):
     for page in pages(desk):
         if page.name in PHONE_PAGES:
             admin.goto(page.url)
-            found += [f"{page.name}: {each}" for each in admin.evaluate(LAYOUT, [".table-scroll"])]
+            # Tables and the top bar's strip of links scroll in their own box on a phone.
+            scrolling = [".table-scroll", ".toolbar ul"]
+            found += [f"{page.name}: {each}" for each in admin.evaluate(LAYOUT, scrolling)]
     assert not found, "\n".join(found[:40])
 
 

@@ -27,8 +27,13 @@ def page_of(client, ticket) -> str:
 
 
 def swapped_in(form: dict[str, object], fragment: str) -> dict[str, object]:
-    """The page's form after htmx swapped in a fragment: the controls it carries replace the old."""
-    return {**form, **rendered_form(f'<form id="answer-form">{fragment}</form>', "answer-form")}
+    """The page's form after htmx swapped in a fragment: the controls it carries replace the old.
+
+    Forms of their own inside the fragment (the merge form in the properties) are
+    left out: their controls are not the answer form's, and in the page their
+    end would not end the answer form either."""
+    others = re.sub(r"<form\b[^>]*>.*?</form>", "", fragment, flags=re.DOTALL)
+    return {**form, **rendered_form(f'<form id="answer-form">{others}</form>', "answer-form")}
 
 
 def test_an_answer_sent_after_reassigning_in_the_change_box_keeps_the_new_assignee(
