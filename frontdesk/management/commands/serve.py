@@ -39,6 +39,10 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--threads",
             "4",
+            # Workers get 15 s to finish their requests at a stop: within the 20 s that
+            # `frontdesk run` (frontdesk/supervisor.py) waits before killing the server.
+            "--graceful-timeout",
+            "15",
             "--access-logfile",
             "-",
             "--forwarded-allow-ips",
