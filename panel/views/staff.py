@@ -16,6 +16,7 @@ from frontdesk.welcome import link_for
 from panel.auth import StaffRequest, admin_required, supervisor_required
 from panel.forms import add_action_errors
 from panel.staff_forms import ChangeStaffForm, InviteStaffForm
+from panel.views import two_factor as two_factor_views
 from tickets import queries
 from tickets.criteria import Criteria
 
@@ -86,15 +87,7 @@ def edit(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 @admin_required
 def reset_two_factor(request: StaffRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk, staff_profile__isnull=False)
-    try:
-        two_factor.reset(actor=request.user, user=person, client_address=audit.address_of(request))
-    except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
-    else:
-        messages.success(
-            request, _("The two-factor sign-in of %(email)s is reset.") % {"email": person.email}
-        )
+    person = two_factor_views.reset_for(request, pk)
     return redirect("panel:staff_edit", pk=person.pk)
 
 

@@ -96,6 +96,12 @@ def staff_overview(request: StaffRequest) -> HttpResponse:
 @require_POST
 @admin_required
 def reset(request: StaffRequest, pk: int) -> HttpResponse:
+    reset_for(request, pk)
+    return redirect("panel:two_factor_staff")
+
+
+def reset_for(request: StaffRequest, pk: int) -> User:
+    """Reset a staff member's two-factor sign-in, saying how it went; the person."""
     person = get_object_or_404(User, pk=pk, staff_profile__isnull=False)
     try:
         two_factor.reset(actor=request.user, user=person, client_address=audit.address_of(request))
@@ -105,4 +111,4 @@ def reset(request: StaffRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("The two-factor sign-in of %(email)s is reset.") % {"email": person.email}
         )
-    return redirect("panel:two_factor_staff")
+    return person
