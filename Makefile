@@ -26,10 +26,10 @@ export TEST_REDIS_URL
 # The PostgreSQL pass of `make test`; the test database is test_<name>.
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/frontdesk
 export TEST_DATABASE_URL
-# The browser tests drive pages whose database work the view, action and search
-# tests check on both databases; they run once, in the SQLite pass.
-# POSTGRES_PASS_ARGS= runs them on PostgreSQL too.
-POSTGRES_PASS_ARGS ?= --ignore=tests/browser
+# Tests whose outcome cannot depend on the database (pages' presentation, the
+# browser, parsing; the list is ONE_DATABASE in tests/conftest.py) run once, in
+# the SQLite pass. POSTGRES_PASS_ARGS=--every-test runs them on PostgreSQL too.
+POSTGRES_PASS_ARGS ?=
 
 .PHONY: help run test check lint messages test-sqlite test-postgres system-packages
 

@@ -122,6 +122,10 @@ TEMPLATES = [
 ]
 
 
+#: Seconds a SQLite writer waits for the write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT = 60
+
+
 def _database(url: str) -> dict[str, Any]:
     parsed = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
     config: dict[str, Any] = dict(parsed)
@@ -130,9 +134,12 @@ def _database(url: str) -> dict[str, Any]:
         config["ENGINE"] = "frontdesk.sqlite"
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue instead of failing mid-transaction.
+        # SQLite's waiters poll, the newest most often, so one that has waited
+        # long can keep losing the lock to new ones under a stream of writes: a
+        # long busy timeout makes that a slow request rather than an error.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": SQLITE_BUSY_TIMEOUT,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         # Tests run real concurrent transactions, which an in-memory database
@@ -367,7 +374,7 @@ else:
         "name": "frontdesk",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         # As long as the main database waits for its write lock (web and workers share it).
-        "timeout": 20,
+        "timeout": SQLITE_BUSY_TIMEOUT,
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
     }

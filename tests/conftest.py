@@ -40,6 +40,79 @@ def pytest_configure(config: pytest.Config) -> None:
     }
 
 
+#: Tests whose outcome cannot depend on the database, run in the SQLite pass only
+#: (DESIGN: "every test that matters runs on PostgreSQL as well as SQLite"). What
+#: a page shows and who may open it, parsing, PGP, spelling, and installations
+#: that make their own SQLite database; the domain's reads and writes under them
+#: are tested on both by tests/test_*.py, search/, reports/, api/ and the rest.
+#: ``--every-test`` runs them on PostgreSQL too.
+ONE_DATABASE = (
+    "tests/browser/",
+    "tests/portal/",
+    "tests/kb/",
+    "tests/crypto/",
+    "tests/spelling/",
+    "tests/canned/",
+    "tests/panel/",
+    "tests/test_access_matrix.py",
+    "tests/test_boundaries.py",
+    "tests/test_commands.py",
+    "tests/test_error_pages.py",
+    "tests/test_languages.py",
+    "tests/test_mail_parse.py",
+    "tests/test_mail_parse_corpus.py",
+    "tests/test_mail_parse_headers.py",
+    "tests/test_mail_parse_text.py",
+    "tests/test_mail_public_corpus.py",
+    "tests/test_private_files.py",
+    "tests/test_s3_storage.py",
+    "tests/test_settings_env.py",
+    "tests/test_startup.py",
+    "tests/test_static_files.py",
+    "tests/test_strings_marked.py",
+    "tests/test_tls_settings.py",
+)
+#: ...except these panel tests, whose lists, counts, searches and mass changes
+#: the database builds.
+BOTH_DATABASES = (
+    "tests/panel/test_advanced_search.py",
+    "tests/panel/test_home.py",
+    "tests/panel/test_list_costs.py",
+    "tests/panel/test_lists.py",
+    "tests/panel/test_mass_actions.py",
+    "tests/panel/test_mass_jobs.py",
+    "tests/panel/test_quick_search.py",
+    "tests/panel/test_saved_views.py",
+    "tests/panel/test_select_all.py",
+    "tests/panel/test_undo_mass_close.py",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--every-test",
+        action="store_true",
+        help="on PostgreSQL, run the tests that only the SQLite pass runs too (tests/conftest.py)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if django_settings.DATABASES["default"]["ENGINE"] == "frontdesk.sqlite":
+        return
+    if config.getoption("--every-test"):
+        return
+    root = config.rootpath
+
+    def once(item: pytest.Item) -> bool:
+        path = item.path.relative_to(root).as_posix()
+        return path.startswith(ONE_DATABASE) and not path.startswith(BOTH_DATABASES)
+
+    deselected = [item for item in items if once(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not once(item)]
+
+
 def _redis_database_of_this_worker() -> None:
     """Under pytest-xdist each worker queues in a Redis database of its own: the
     given one for the first, the one below it for the second, and so on. Test
@@ -97,22 +170,51 @@ def _fast_passwords_and_inline_tasks(settings):
 @pytest.fixture(autouse=True)
 def _search_index_follows_every_change(request, monkeypatch):
     """The search index hears of changes through the domain signals, sent on commit,
-    which a test's transaction never reaches: here each change is indexed at once,
-    inside it, so every test searches a current index. tests/search/ asks for
-    ``indexing_on_commit`` and tries the real way."""
+    which a test's transaction never reaches: here each change is noted inside it,
+    and the tickets noted are indexed, inside it, before the next search reads the
+    index, so every test searches a current index and a test that never searches
+    builds no documents. The indexing's queries are left out of the connection's
+    log, so a count of a search page's queries is the page's own.
+    tests/search/ asks for ``indexing_on_commit`` and tries the real way."""
     if "indexing_on_commit" in request.fixturenames:
         return
-    from search import receivers
+    from django.db import connection
+
+    from search import api, backends, index, receivers
     from tickets import signals
 
+    noted: dict[int, None] = {}  # in the order changed
     send_on_commit = signals.send_on_commit
+    matching, for_connection = api.matching, backends.for_connection
 
-    def index_now_then_send_on_commit(signal, change):
+    def note_then_send_on_commit(signal, change):
         receivers.ticket_changed(sender=Ticket, signal=signal, change=change)
         send_on_commit(signal, change)
 
-    monkeypatch.setattr(signals, "send_on_commit", index_now_then_send_on_commit)
+    def index_noted() -> None:
+        if not noted:
+            return
+        numbers = list(noted)
+        noted.clear()
+        logged = len(connection.queries_log)
+        index.index_tickets(numbers)
+        while len(connection.queries_log) > logged:
+            connection.queries_log.pop()
+
+    def index_noted_then(function):
+        def call(*args, **kwargs):
+            index_noted()
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(signals, "send_on_commit", note_then_send_on_commit)
+    monkeypatch.setattr(receivers, "reindex", lambda numbers: noted.update(dict.fromkeys(numbers)))
     monkeypatch.setattr(receivers, "after_commit", lambda function: function())
+    # Whatever reads or rebuilds the index: a search, `frontdesk search verify`.
+    monkeypatch.setattr(api, "matching", index_noted_then(matching))
+    monkeypatch.setattr(backends, "for_connection", index_noted_then(for_connection))
+    monkeypatch.setattr(index, "for_connection", index_noted_then(for_connection))
 
 
 def set_helpdesk(**values: object) -> HelpdeskSettings:

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.faults
 
 SUPPORT = "support@frontdesk.example"
 SUPERVISORS = ("ann@frontdesk.example", "bo@frontdesk.example")
-MAILS = 100
+MAILS = 40
 DELIVERIES = 4
 LOCKED = "database is locked"
 
@@ -140,7 +140,8 @@ def test_concurrent_mailgates_and_answers_on_sqlite_all_succeed_and_all_is_store
         if page.status != 302
     ]
     refused += [("", page.status, page.text[:500]) for page in shown if page.status != 200]
-    assert refused == [], refused
+    # The server's log says why (a traceback for a 500).
+    assert refused == [], (refused, web.process.output()[-8000:])
     assert all(len(posts) >= 5 for posts in answered.values()), answered
 
     # Every mail stored once, as a ticket of its own; every answer stored.

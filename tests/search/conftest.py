@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from search.api import matching, parse
+from search import api
+from search.api import parse
 from tickets.models import Ticket
 from tickets.visibility import visible_tickets
 
@@ -21,7 +22,7 @@ def found(user, text: str, *, notes: bool | None = None) -> list[int]:
     """
     if notes is None:
         notes = user.staff is not None
-    tickets = matching(visible_tickets(user), parse(text), notes=notes)
+    tickets = api.matching(visible_tickets(user), parse(text), notes=notes)
     return list(tickets.order_by("-search_rank", "-number").values_list("number", flat=True))
 
 

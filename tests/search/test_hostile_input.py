@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.api import count_capped, matching, parse, snippets
+from search import api
+from search.api import count_capped, parse, snippets
 from search.query import MAX_TERMS
 from tests.search.conftest import found
 from tickets.visibility import visible_tickets
@@ -64,7 +65,7 @@ def test_hostile_text_gives_results_or_nothing_never_an_error(world, text):
     world.ticket(world.support, title="Mail server down", text="The mail server AND the rest.")
     query = parse(text)
     for notes in (False, True):
-        tickets = matching(visible_tickets(world.admin), query, notes=notes)
+        tickets = api.matching(visible_tickets(world.admin), query, notes=notes)
         rows = list(tickets.order_by("-search_rank")[:25])
         count_capped(tickets, 100)
         marked = snippets([row.number for row in rows], query, notes=notes)
@@ -102,6 +103,6 @@ def test_a_long_query_is_cut_to_its_first_terms(world):
 @given(text=st.text(max_size=200))
 def test_any_text_parses_and_searches(world, text):
     query = parse(text)
-    tickets = matching(visible_tickets(world.admin), query, notes=True)
+    tickets = api.matching(visible_tickets(world.admin), query, notes=True)
     assert list(tickets[:5]) == [] or query
     snippets([], query, notes=True)

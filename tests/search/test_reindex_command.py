@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from search.backends import for_connection
+from search import backends
 from search.documents import Document
 from tests.search.conftest import found
 
@@ -37,7 +37,7 @@ def desk(world):
 
 
 def damage(desk) -> None:
-    backend = for_connection("default")
+    backend = backends.for_connection("default")
     backend.delete([desk[0].number], "default")
     backend.write([Document(desk[1].number, desk[1].version, "wrong", "", "", "")], "default")
     backend.write([Document(desk[-1].number + 1000, 1, "ghost", "", "", "")], "default")
@@ -68,7 +68,7 @@ def test_it_rebuilds_a_damaged_index(world, desk):
     assert "the index is current" in run("verify")
     assert sorted(found(world.admin, "printer")) == sorted(t.number for t in desk)
     assert found(world.admin, "ghost wrong") == []
-    assert for_connection("default").count("default") == len(desk)
+    assert backends.for_connection("default").count("default") == len(desk)
 
 
 def test_verify_names_what_differs(desk):
@@ -95,7 +95,7 @@ def test_a_batch_size_below_one_is_refused(desk):
 
 
 def test_the_migration_fills_the_index_of_an_existing_desk(world, desk):
-    for_connection("default").delete([t.number for t in desk], "default")
+    backends.for_connection("default").delete([t.number for t in desk], "default")
     assert found(world.admin, "printer") == []
     migration = importlib.import_module("search.migrations.0002_fill_index")
     apps = MigrationExecutor(connection).loader.project_state(("search", "0002_fill_index")).apps

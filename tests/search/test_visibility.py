@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from search.api import count_capped, matching, parse
+from search import api
+from search.api import count_capped, parse
 from tests.search.conftest import found
 from tickets.visibility import visible_tickets
 
@@ -36,9 +37,9 @@ def test_staff_find_what_their_queues_and_assignments_show(world, tickets):
 
 
 def test_the_capped_count_counts_visible_matches_only(world, tickets):
-    mine = matching(visible_tickets(world.customer_b), parse("invoice"), notes=False)
+    mine = api.matching(visible_tickets(world.customer_b), parse("invoice"), notes=False)
     assert count_capped(mine, 10) == (1, False)
-    everything = matching(visible_tickets(world.admin), parse("invoice"), notes=True)
+    everything = api.matching(visible_tickets(world.admin), parse("invoice"), notes=True)
     assert count_capped(everything, 4) == (4, False)
     assert count_capped(everything, 3) == (3, True)
 
@@ -46,5 +47,5 @@ def test_the_capped_count_counts_visible_matches_only(world, tickets):
 def test_results_work_as_a_subquery(world, tickets):
     from tickets.models import Ticket
 
-    results = matching(visible_tickets(world.customer_b), parse("invoice"), notes=False)
+    results = api.matching(visible_tickets(world.customer_b), parse("invoice"), notes=False)
     assert list(Ticket.objects.filter(pk__in=results.values("pk"))) == [tickets["b"]]
