@@ -32,6 +32,7 @@ from reports.models import (
     MET,
     AccountTally,
     Measure,
+    MonthlyBacklog,
     Tally,
     TicketFact,
 )
@@ -46,6 +47,9 @@ AccountKey = tuple[date, int, int, str, int]
 BATCH_SIZE = 2000
 TALLY_KEY = ("day", "queue", "assignee", "type", "measure", "bucket")
 ACCOUNT_TALLY_KEY = ("day", "queue", "account", "measure", "bucket")
+#: (month, queue, assignee)
+BacklogKey = tuple[date, int, int]
+BACKLOG_KEY = ("month", "queue", "assignee")
 
 
 def day_of(moment: datetime) -> date:
@@ -164,6 +168,18 @@ def account_keys_of(fact: TicketFact | None) -> list[AccountKey]:
     return keys
 
 
+def backlog_of(fact: TicketFact | None) -> Counter[BacklogKey]:
+    """What one ticket adds to the monthly backlog: one in the month it came, less
+    one in the month it was closed (nothing when both are the same month)."""
+    moved: Counter[BacklogKey] = Counter()
+    if fact is None or fact.created_day is None:
+        return moved
+    moved[(fact.created_day.replace(day=1), fact.queue, fact.assignee)] += 1
+    if fact.closed_day is not None:
+        moved[(fact.closed_day.replace(day=1), fact.queue, fact.assignee)] -= 1
+    return moved
+
+
 def refresh(number: int) -> None:
     """Bring one ticket's fact and the tallies up to the ticket as it is now."""
     refresh_many([number])
@@ -191,6 +207,7 @@ def refresh_many(numbers: Iterable[int]) -> None:
         new = {fact.number: fact for fact in facts_of(found, Policies())}
         change: Counter[Key] = Counter()
         by_account: Counter[AccountKey] = Counter()
+        backlog: Counter[BacklogKey] = Counter()
         gone: list[int] = []
         changed: list[TicketFact] = []
         for number in wanted:
@@ -199,12 +216,15 @@ def refresh_many(numbers: Iterable[int]) -> None:
             change.update(keys_of(after))
             by_account.subtract(account_keys_of(before))
             by_account.update(account_keys_of(after))
+            backlog.subtract(backlog_of(before))
+            backlog.update(backlog_of(after))
             if after is None:
                 gone.append(number)
             elif before is None or _columns(after) != _columns(before):
                 changed.append(after)
         _apply(change)
         _apply_accounts(by_account)
+        counting.add(MonthlyBacklog, BACKLOG_KEY, dict(backlog.items()))
         if gone:
             TicketFact.objects.filter(number__in=gone).delete()
         if changed:
@@ -258,10 +278,12 @@ def rebuild(batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None
     done = 0
     totals: Counter[Key] = Counter()
     by_account: Counter[AccountKey] = Counter()
+    backlog: Counter[BacklogKey] = Counter()
     with transaction.atomic():
         TicketFact.objects.all().delete()
         Tally.objects.all().delete()
         AccountTally.objects.all().delete()
+        MonthlyBacklog.objects.all().delete()
         policies = Policies()
         last = 0
         while True:
@@ -273,6 +295,7 @@ def rebuild(batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None
             for fact in facts:
                 totals.update(keys_of(fact))
                 by_account.update(account_keys_of(fact))
+                backlog.update(backlog_of(fact))
             last = page[-1].number
             done += len(page)
             if progress is not None:
@@ -280,6 +303,14 @@ def rebuild(batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None
         _create(totals.items())
         rows = [_account_tally(key, n) for key, n in sorted(by_account.items()) if n]
         AccountTally.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        MonthlyBacklog.objects.bulk_create(
+            [
+                MonthlyBacklog(month=month, queue=queue, assignee=assignee, count=n)
+                for (month, queue, assignee), n in sorted(backlog.items())
+                if n
+            ],
+            batch_size=BATCH_SIZE,
+        )
     return done
 
 

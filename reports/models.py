@@ -100,6 +100,29 @@ class Tally(models.Model):
         return f"{self.day} {self.measure} {self.bucket}: {self.count}"
 
 
+class MonthlyBacklog(models.Model):
+    """Tickets of one queue and assignee received in a month less those closed in
+    it: the backlog before a day is these rows' sum for the months before, plus
+    the days of its own month from ``Tally``. A few rows a month, where the daily
+    received and closed counts of every earlier day were a whole table to sum.
+    """
+
+    month = models.DateField()  # its first day
+    queue = models.BigIntegerField()
+    assignee = models.BigIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "queue", "assignee"], name="monthly_backlog_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.queue} {self.assignee}: {self.count}"
+
+
 class AccountTally(models.Model):
     """How many tickets of one account and queue were received, closed, or first
     answered within a bucket of time, on one day: the figures by account, which

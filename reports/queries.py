@@ -19,7 +19,16 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import Account, StaffProfile, User
-from reports.models import BUCKET_BOUNDS, BUCKETS, MET, AccountTally, Measure, Rating, Tally
+from reports.models import (
+    BUCKET_BOUNDS,
+    BUCKETS,
+    MET,
+    AccountTally,
+    Measure,
+    MonthlyBacklog,
+    Rating,
+    Tally,
+)
 from tickets import queries as ticket_queries
 from tickets.models import Queue, TicketType
 
@@ -359,16 +368,24 @@ def by_account(user: User, period: Period, limit: int = TOP_ACCOUNTS) -> list[Ac
 
 
 def _backlog_before(narrowed: Q, start: date) -> int:
-    """Tickets received and not closed before the day ``start``."""
+    """Tickets received and not closed before the day ``start``: the monthly
+    backlog of the months before its month, and the daily counts of its month's
+    days before it (two sums of a few rows a month, not of every day's)."""
+    month = start.replace(day=1)
+    months = MonthlyBacklog.objects.filter(narrowed, month__lt=month).aggregate(n=Sum("count"))
     totals = dict(
         Tally.objects.filter(
-            narrowed, day__lt=start, measure__in=[Measure.RECEIVED, Measure.CLOSED]
+            narrowed,
+            day__gte=month,
+            day__lt=start,
+            measure__in=[Measure.RECEIVED, Measure.CLOSED],
         )
         .values_list("measure")
         .annotate(n=Sum("count"))
         .values_list("measure", "n")
     )
-    return (totals.get(Measure.RECEIVED) or 0) - (totals.get(Measure.CLOSED) or 0)
+    received, closed = totals.get(Measure.RECEIVED) or 0, totals.get(Measure.CLOSED) or 0
+    return (months["n"] or 0) + received - closed
 
 
 def _ratings(
