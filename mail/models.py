@@ -124,7 +124,7 @@ class OutgoingKind(models.TextChoices):
     ANSWER = "answer", "Staff answer"
     NEW_TICKET = "new_ticket", "New ticket confirmation"
     CLOSED = "closed", "Resolved or closed notice"
-    INVITATION = "invitation", "Invitation to the portal"
+    INVITATION = "invitation", "Invitation to sign in (customer or staff)"
 
 
 #: Mail a machine decides to send; these count against the per-recipient cap (S29).

@@ -33,6 +33,7 @@ CUSTOMER_REPLIED = Kind.CUSTOMER_REPLIED.value
 NOTE_ADDED = Kind.NOTE_ADDED.value
 ANSWERED = Kind.ANSWERED.value
 SLA_WARNING = Kind.SLA_WARNING.value
+MERGED = Kind.MERGED.value
 
 #: The list shows this many, newest first; older ones stay counted until read.
 LIST_SIZE = 50
@@ -83,13 +84,15 @@ def tell(
     ticket: Ticket | None = None,
     text: str = "",
     actor: User | None = None,
+    details: dict[str, object] | None = None,
 ) -> int:
-    """``notify``, naming the person who acted: they are never told of their own doing."""
+    """``notify``, naming the person who acted: they are never told of their own doing.
+    ``details`` go into the words (``describe``): a merge's other ticket."""
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     told = 0
     seen: set[int] = set()
-    params = _params(ticket, actor)
+    params = {**_params(ticket, actor), **(details or {})}
     with transaction.atomic():
         for person in recipients:
             if person.pk in seen or (actor is not None and person.pk == actor.pk):
@@ -135,6 +138,7 @@ def describe(kind: str, params: dict[str, object], text: str = "") -> str:
         "number": params.get("number", ""),
         "title": params.get("title", ""),
         "actor": params.get("actor") or gettext("Somebody"),
+        "other": params.get("other", ""),
     }
     if kind == ASSIGNED:
         line = (
@@ -148,6 +152,10 @@ def describe(kind: str, params: dict[str, object], text: str = "") -> str:
         line = gettext("%(actor)s added a note to #%(number)s %(title)s")
     elif kind == ANSWERED:
         line = gettext("%(actor)s answered on #%(number)s %(title)s")
+    elif kind == MERGED and params.get("into"):
+        line = gettext("%(actor)s merged #%(number)s %(title)s into #%(other)s")
+    elif kind == MERGED:
+        line = gettext("%(actor)s merged #%(other)s into #%(number)s %(title)s")
     elif "number" in params:
         line = gettext("#%(number)s %(title)s is about to breach its service level")
     else:

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     NOTE_ADDED = "note_added", _("A colleague adds a note to my ticket")
     ANSWERED = "answered", _("A colleague answers on my ticket")
     SLA_WARNING = "sla_warning", _("A ticket of mine is about to breach its service level")
+    MERGED = "merged", _("A colleague merges a ticket of mine with another")
 
 
 #: Told in the panel unless the person says otherwise; by mail only when they ask.

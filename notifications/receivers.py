@@ -27,6 +27,7 @@ KINDS = {
 def connect() -> None:
     for signal in KINDS:
         signal.connect(ticket_changed, weak=False, dispatch_uid=f"notifications.{signal.kind}")
+    signals.merged.connect(ticket_merged, weak=False, dispatch_uid="notifications.merged")
 
 
 def ticket_changed(
@@ -55,3 +56,37 @@ def _assignee_before(change: signals.TicketChange) -> User | None:
         .first()
     )
     return User.objects.filter(pk=before).first() if before else None
+
+
+def ticket_merged(
+    sender: Any, signal: signals.DomainSignal, change: signals.TicketChange, **kwargs: Any
+) -> None:
+    """A merge tells the assignee of each side, once: the survivor's assignee that
+    the thread grew, the merged ticket's that it goes on in the survivor (unless
+    they are the survivor's assignee too)."""
+    ticket = Ticket.objects.select_related("assignee").filter(pk=change.number).first()
+    if ticket is None or ticket.assignee is None:
+        return
+    found = (
+        Event.objects.filter(
+            pk__in=change.event_ids, code__in=(EventCode.MERGED_FROM, EventCode.MERGED_INTO)
+        )
+        .values_list("code", "new_ref")
+        .first()
+    )
+    if found is None:
+        return
+    code, other = found
+    if other is None:
+        return
+    into = code == EventCode.MERGED_INTO
+    if into and Ticket.objects.filter(pk=other, assignee=ticket.assignee).exists():
+        return
+    actor = User.objects.filter(pk=change.actor_id).first() if change.actor_id else None
+    api.tell(
+        recipients=[ticket.assignee],
+        kind=api.MERGED,
+        ticket=ticket,
+        actor=actor,
+        details={"other": other, "into": into},
+    )

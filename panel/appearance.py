@@ -10,15 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from panel.models import Appearance, Theme
+from panel import preferences
+from panel.models import Theme
 
 
 def theme_of(user: User) -> str:
     """``"light"``, ``"dark"`` or ``"system"`` (also for anyone who never chose)."""
     if not user.is_authenticated:
         return Theme.SYSTEM
-    chosen = Appearance.objects.filter(user=user).values_list("theme", flat=True).first()
-    return chosen or Theme.SYSTEM
+    return preferences.of(user).theme or Theme.SYSTEM
 
 
 def set_theme(*, user: User, theme: str) -> None:
@@ -26,4 +26,4 @@ def set_theme(*, user: User, theme: str) -> None:
         raise PermissionDenied("Only staff use the panel.")
     if theme not in Theme.values:
         raise ValidationError(_("Choose light, dark or the system's theme."))
-    Appearance.objects.update_or_create(user=user, defaults={"theme": theme})
+    preferences.update(user, theme=theme)

@@ -132,38 +132,29 @@ class PendingUpload(models.Model):
         return self.filename
 
 
-class ReadingPreferences(models.Model):
-    """How one person reads the ticket page; no row is the default (oldest message first)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", primary_key=True
-    )
-    newest_first = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"Reading preferences of {self.user}"
-
-
 class Theme(models.TextChoices):
     SYSTEM = "system", _("Same as the system")
     LIGHT = "light", _("Light")
     DARK = "dark", _("Dark")
 
 
-class Appearance(models.Model):
-    """How the panel looks to one person; no row is the default (the system's scheme)."""
+class Preferences(models.Model):
+    """How the panel looks and reads to one person; no row is the defaults (the
+    system's colour scheme, a thread oldest first). One row, read once a request
+    (panel/preferences.py): every page draws the theme, the ticket page the order."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", primary_key=True
     )
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    newest_first = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(theme__in=Theme.values), name="appearance_theme_valid"
+                condition=models.Q(theme__in=Theme.values), name="preferences_theme_valid"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Appearance of {self.user}"
+        return f"Panel preferences of {self.user}"

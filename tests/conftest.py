@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.apps.registry import Apps
 from django.conf import settings as django_settings
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone, translation
 from huey.contrib.djhuey import HUEY
 
@@ -215,6 +218,25 @@ def _search_index_follows_every_change(request, monkeypatch):
     monkeypatch.setattr(api, "matching", index_noted_then(matching))
     monkeypatch.setattr(backends, "for_connection", index_noted_then(for_connection))
     monkeypatch.setattr(index, "for_connection", index_noted_then(for_connection))
+
+
+@pytest.fixture
+def migrate() -> Iterator[Callable[[list[tuple[str, str]]], Apps]]:
+    """``migrate(targets)`` moves the database there and returns the models as they
+    were; the test puts it back to the latest migrations. For tests of a migration,
+    which are transactional (``django_db(transaction=True)``)."""
+
+    def to(targets: list[tuple[str, str]]) -> Apps:
+        executor = MigrationExecutor(connection)
+        # Every other app stays where it is, so its models match its tables.
+        moved = {app for app, _ in targets}
+        others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved]
+        executor.migrate([*others, *targets])
+        return executor.loader.project_state([*others, *targets]).apps
+
+    yield to
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def set_helpdesk(**values: object) -> HelpdeskSettings:

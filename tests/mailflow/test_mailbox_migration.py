@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.apps.registry import Apps
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("mail", "0001_initial")]
 AFTER = [("mail", "0002_mailbox_security")]
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def migrate() -> Iterator:
-    """``migrate(targets)`` moves the database there and returns the models as they were."""
-
-    def to(targets: list[tuple[str, str]]) -> Apps:
-        executor = MigrationExecutor(connection)
-        # Every other app stays where it is, so its models match its tables.
-        moved = {app for app, _ in targets}
-        others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved]
-        executor.migrate([*others, *targets])
-        return executor.loader.project_state([*others, *targets]).apps
-
-    yield to
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _mailbox(apps: Apps, name: str, **fields: object) -> None:

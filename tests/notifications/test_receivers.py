@@ -97,3 +97,43 @@ def test_a_change_rolled_back_tells_nobody(world, django_capture_on_commit_callb
         actions.assign(actor=world.supervisor, ticket=ticket, assignee=world.agent)
     # The callbacks are what a commit would run; none ran, so nobody was told.
     assert callbacks and not Notification.objects.exists()
+
+
+def test_a_merge_tells_the_assignee_of_each_side_what_went_where(world, after_commit):
+    survivor = world.ticket(world.billing, title="Printer offline")
+    merged = world.ticket(world.billing, title="Printer still offline")
+    actions.assign(actor=SETUP, ticket=survivor, assignee=world.agent)
+    actions.assign(actor=SETUP, ticket=merged, assignee=world.supervisor)
+    with after_commit():
+        actions.merge(actor=world.admin, ticket=merged, into=survivor)
+    told = {
+        (n.recipient.email, n.ticket_id, n.kind): api.describe(n.kind, n.params)
+        for n in Notification.objects.select_related("recipient")
+    }
+    admin = world.admin.staff.display_name
+    assert told == {
+        (world.agent.email, survivor.number, api.MERGED): (
+            f"{admin} merged #{merged.number} into #{survivor.number} Printer offline"
+        ),
+        (world.supervisor.email, merged.number, api.MERGED): (
+            f"{admin} merged #{merged.number} Printer still offline into #{survivor.number}"
+        ),
+    }
+
+
+def test_an_assignee_of_both_sides_hears_of_a_merge_once_and_the_merger_not_at_all(
+    world, after_commit
+):
+    survivor, merged, other = (world.ticket(world.billing) for _ in range(3))
+    for ticket in (survivor, merged):
+        actions.assign(actor=SETUP, ticket=ticket, assignee=world.agent)
+    actions.assign(actor=SETUP, ticket=other, assignee=world.supervisor)
+    with after_commit():
+        actions.merge(actor=world.admin, ticket=merged, into=survivor)
+        actions.merge(actor=world.supervisor, ticket=other, into=survivor)
+    notifications = Notification.objects.filter(kind=api.MERGED)
+    # The agent: one for each merge into their ticket; the supervisor merged their own.
+    assert sorted(notifications.values_list("recipient__email", "ticket_id")) == [
+        (world.agent.email, survivor.number),
+        (world.agent.email, survivor.number),
+    ]

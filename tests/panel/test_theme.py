@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from panel.models import Appearance
+from panel.models import Preferences
 from tests.panel.helpers import rendered_form
 
 
@@ -56,7 +56,7 @@ def test_an_unknown_theme_is_refused_and_nothing_is_saved(world, as_user):
     client = as_user(world.agent)
     response = choose(client, "neon")
     assert response.status_code == 302
-    assert not Appearance.objects.filter(user=world.agent).exists()
+    assert not Preferences.objects.filter(user=world.agent).exists()
     page = client.get("/panel/profile/").content.decode()
     assert "Choose light, dark or the system" in page
 
@@ -64,4 +64,4 @@ def test_an_unknown_theme_is_refused_and_nothing_is_saved(world, as_user):
 def test_a_customer_cannot_choose_a_panel_theme(world, as_user):
     response = as_user(world.customer_a).post("/panel/profile/theme/", {"theme": "dark"})
     assert response.status_code == 403
-    assert not Appearance.objects.exists()
+    assert not Preferences.objects.exists()

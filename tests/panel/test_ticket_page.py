@@ -179,9 +179,9 @@ def test_the_ticket_page_costs_the_same_queries_for_10_and_200_messages_and_tick
     # its contacts (view as customer); the spellcheck's languages offered and the
     # person's own (one query); the customer's ratings of the ticket; the toolbar's
     # count of unread notifications; the person's and the team's macros; the
-    # person's theme (panel/appearance.py); the tickets merged into it (S43); the
-    # order the person reads a thread in (panel/reading.py)
-    assert few == many == 27
+    # person's panel preferences, theme and thread order (panel/preferences.py);
+    # the tickets merged into it (S43)
+    assert few == many == 26
 
 
 def test_an_absurdly_long_ticket_number_is_not_found(world, as_user):
