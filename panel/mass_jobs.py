@@ -54,6 +54,12 @@ def describe(action: str, choices: Mapping[str, Any], *, count: int) -> str:
         text = ngettext(
             "Assign %(count)s ticket to %(name)s", "Assign %(count)s tickets to %(name)s", count
         )
+    elif action == MassAction.UNDO_CLOSE:
+        text = ngettext(
+            "Reopen %(count)s ticket a mass close closed",
+            "Reopen %(count)s tickets a mass close closed",
+            count,
+        )
     elif action == MassAction.MOVE:
         words["queue"] = _name_of_queue(choices.get("queue"))
         text = ngettext(

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -128,7 +129,8 @@ def start(
     (``ValidationError``) a missing choice or an empty selection; whether each
     ticket may be changed is the actions' business when the job runs.
     """
-    if action not in MassAction.values:
+    if action not in MassAction.values or action == MassAction.UNDO_CLOSE:
+        # An undo is started by undo_close, with the versions its close made.
         raise ValidationError({"action": f"{action!r} is not a mass action."})
     if not may_ask(owner, action):
         raise PermissionDenied(_("Only supervisors and administrators may do this."))
@@ -313,6 +315,8 @@ class _Outcome:
     done: int = 0
     skipped: int = 0
     refusals: list[tuple[int, str]] = field(default_factory=list)
+    #: [number, version] of each ticket a close closed
+    closed: list[list[int]] = field(default_factory=list)
 
 
 def _run_batch(job_id: int) -> bool:
@@ -342,7 +346,11 @@ def _run_batch(job_id: int) -> bool:
         job.refused += len(outcome.refusals)
         room = REFUSALS_KEPT - len(job.refusals)
         job.refusals = [*job.refusals, *([n, reason] for n, reason in outcome.refusals[:room])]
-        job.save(update_fields=["last_number", "done", "skipped", "refused", "refusals"])
+        fields = ["last_number", "done", "skipped", "refused", "refusals"]
+        if outcome.closed:
+            job.closed = [*job.closed, *outcome.closed]
+            fields.append("closed")
+        job.save(update_fields=fields)
     return True
 
 
@@ -394,12 +402,15 @@ def _apply(job: MassJob, owner: User, batch: list[tuple[int, int | None]]) -> _O
             Ticket.DoesNotExist,
             actions.Conflict,
         ) as error:
-            outcome.refusals.append((number, _reason(error)))
+            undoing = job.action == MassAction.UNDO_CLOSE
+            outcome.refusals.append((number, _reason(error, undoing=undoing)))
             continue
         if changed is not None and changed.version == versions[number]:
             outcome.skipped += 1
         else:
             outcome.done += 1
+            if job.action == MassAction.CLOSE and changed is not None:
+                outcome.closed.append([number, changed.version])
     return outcome
 
 
@@ -410,6 +421,11 @@ def _action(job: MassJob, owner: User) -> Act:
         tell = bool(parameters.get("tell_customers", True))
         return lambda number, version: actions.close(
             actor=owner, ticket=number, expected_version=version, tell_customer=tell
+        )
+    if job.action == MassAction.UNDO_CLOSE:
+        # Each ticket with the version its close made (``MassJob.closed``), never None.
+        return lambda number, version: actions.undo_close(
+            actor=owner, ticket=number, expected_version=int(version or 0)
         )
     if job.action == MassAction.DELETE:
         return lambda number, version: actions.delete_permanently(
@@ -439,9 +455,11 @@ def _action(job: MassJob, owner: User) -> Act:
     )
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: Exception, *, undoing: bool = False) -> str:
     if isinstance(error, actions.Conflict):
         changes = "; ".join(words for _event, words in error.lines)
+        if undoing:
+            return _("changed since it was closed: %(changes)s.") % {"changes": changes}
         return _("changed since it was selected: %(changes)s.") % {"changes": changes}
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
@@ -452,8 +470,8 @@ def _reason(error: Exception) -> str:
 
 # Undoing a close -----------------------------------------------------------------
 
-#: A mass close of a selection of up to this many tickets may be undone, in the
-#: request that asks; a larger one, or one of a search's results, may not.
+#: The undo of a mass close of up to this many tickets reopens them in the request
+#: that asks; a larger one is a mass job of its own, with its progress page.
 UNDO_UP_TO = 100
 
 
@@ -461,6 +479,8 @@ UNDO_UP_TO = 100
 class Undone:
     reopened: int = 0
     refusals: list[tuple[int, str]] = field(default_factory=list)
+    #: the job reopening them, when there were too many for one request
+    job: MassJob | None = None
 
 
 def may_undo(job: MassJob) -> bool:
@@ -468,19 +488,22 @@ def may_undo(job: MassJob) -> bool:
     return (
         job.action == MassAction.CLOSE
         and job.state == MassJobState.DONE
-        and job.criteria is None
-        and 0 < job.done <= UNDO_UP_TO
+        and job.done > 0
         and job.started_at is not None
         and job.finished_at is not None
+        and (bool(job.closed) or (job.criteria is None and job.done <= UNDO_UP_TO))
     )
 
 
 def closed_by(job: MassJob) -> list[tuple[int, int]]:
-    """The tickets the job closed, each with the version its close made: the owner's
+    """The tickets the job closed, each with the version its close made: as the job
+    recorded them, or, for a job of an earlier version that did not, the owner's
     closings of its selection while it ran, from the history (index
     ``event_ticket_version``)."""
     if not may_undo(job):
         return []
+    if job.closed:
+        return sorted((int(number), int(version)) for number, version in job.closed)
     closings = Event.objects.filter(
         ticket_id__in=[int(number) for number, _version in job.numbers],
         code=EventCode.STATUS,
@@ -497,19 +520,26 @@ def closed_by(job: MassJob) -> list[tuple[int, int]]:
 
 def undo_close(*, actor: User, job: MassJob) -> Undone:
     """Reopen what the mass close ``job`` closed, each ticket only if nothing changed
-    it since (tickets/actions ``undo_close``); the others are refused with the reason."""
+    it since (tickets/actions ``undo_close``); the others are refused with the reason.
+    More than ``UNDO_UP_TO`` go to a mass job of the actor's (``Undone.job``)."""
     if not may_undo(job):
         raise ValidationError(_("This mass action cannot be undone."))
+    closed = closed_by(job)
     undone = Undone()
-    for number, version in closed_by(job):
+    if len(closed) > UNDO_UP_TO:
+        undone.job = MassJob.objects.create(
+            owner=actor,
+            action=MassAction.UNDO_CLOSE,
+            numbers=[[number, version] for number, version in closed],
+            total=len(closed),
+        )
+        transaction.on_commit(partial(enqueue, undone.job.pk), robust=True)
+        return undone
+    for number, version in closed:
         try:
             actions.undo_close(actor=actor, ticket=number, expected_version=version)
-        except actions.Conflict as conflict:
-            changes = "; ".join(words for _event, words in conflict.lines)
-            reason = _("changed since it was closed: %(changes)s.") % {"changes": changes}
-            undone.refusals.append((number, reason))
-        except (PermissionDenied, ValidationError, Ticket.DoesNotExist) as error:
-            undone.refusals.append((number, _reason(error)))
+        except (actions.Conflict, PermissionDenied, ValidationError, Ticket.DoesNotExist) as error:
+            undone.refusals.append((number, _reason(error, undoing=True)))
         else:
             undone.reopened += 1
     return undone

@@ -570,6 +570,8 @@ class MassAction(models.TextChoices):
     ASSIGN = "assign", _("Assign")
     PRIORITY = "priority", _("Change priority")
     MOVE = "move", _("Move")
+    # Not asked for on a list: the undo of a large mass close (tickets/mass.py).
+    UNDO_CLOSE = "undo_close", _("Undo a mass close")
 
 
 class MassJobState(models.TextChoices):
@@ -619,6 +621,9 @@ class MassJob(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     # The first refusals, [number, reason]; ``refused`` counts them all.
     refusals = models.JSONField(default=list, blank=True)
+    # A close's tickets it closed, [number, version the close made]: what its undo
+    # takes back, each only if nothing changed it since.
+    closed = models.JSONField(default=list, blank=True)
     last_number = models.BigIntegerField(default=0)
     # Runs that started; a run that raised leaves the job for the next one.
     attempts = models.PositiveSmallIntegerField(default=0)

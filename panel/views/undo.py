@@ -57,6 +57,9 @@ def undo_mass_close(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return back(request)
+    if undone.job is not None:
+        # Too many for one request: the worker reopens them; its page shows how far.
+        return redirect("panel:mass_job", pk=undone.job.pk)
     reopened = ngettext(
         "Undone: %(count)s ticket is open again.",
         "Undone: %(count)s tickets are open again.",

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tests.conftest import SETUP
@@ -116,12 +118,65 @@ def test_a_token_for_another_job_is_refused(world, as_user, press, post):
     assert statuses(second_tickets) == [Status.CLOSED]
 
 
-def test_other_mass_actions_and_all_results_of_a_search_offer_no_undo(world, as_user, press):
+def test_other_mass_actions_offer_no_undo(world, as_user, press):
     tickets = open_tickets(2, world.billing)
     client = as_user(world.supervisor)
     page = press(client, "priority-set", tickets, priority="70").content.decode()
     assert 'id="undo-form"' not in page
+    assert not mass.may_undo(job_of(press(client, "priority-set", tickets, priority="71")))
+
+
+def test_a_close_of_all_results_is_undone_by_a_job_of_its_own(world, as_user, post):
+    """More than UNDO_UP_TO tickets: the undo starts a job, whose page says how it went."""
+    count = mass.UNDO_UP_TO + 5
+    tickets = open_tickets(count, world.billing)
+    closed_before = tickets[0]
+    actions.close(actor=SETUP, ticket=closed_before)
     job = mass.start(owner=world.supervisor, action="close", criteria="")
     mass.run(job.pk)
-    assert 'id="undo-form"' not in client.get(f"/panel/mass/{job.pk}/").content.decode()
-    assert not mass.may_undo(MassJob.objects.get(pk=job.pk))
+    job.refresh_from_db()
+    # What the job closed, with the version each close made; not the one closed before.
+    assert job.done == count - 1
+    assert job.closed == [[t.number, refreshed(t).version] for t in tickets[1:]]
+    changed = tickets[1]
+    actions.change(actor=world.admin, ticket=changed, priority=90)
+
+    client = as_user(world.supervisor)
+    url, data = undo_offer(client.get(f"/panel/mass/{job.pk}/").content.decode())
+    undone = post(client, url, data)
+
+    undo_job = job_of(undone)
+    assert undo_job.pk != job.pk
+    assert (undo_job.action, undo_job.owner, undo_job.state) == (
+        "undo_close",
+        world.supervisor,
+        "done",
+    )
+    page = undone.content.decode()
+    assert f"Reopen {count - 1} tickets a mass close closed" in page
+    assert (undo_job.done, undo_job.refused) == (count - 2, 1)
+    assert undo_job.refusals == [
+        [changed.number, "changed since it was closed: admin changed the priority: 2 → 90."]
+    ]
+    assert statuses(tickets[2:]) == [Status.NEW] * (count - 2)
+    assert statuses([closed_before, changed]) == [Status.CLOSED, Status.CLOSED]
+    # The undo's own page offers no undo of it.
+    assert 'id="undo-form"' not in page
+
+
+def test_a_small_close_of_all_results_is_undone_at_once(world, as_user, post):
+    tickets = open_tickets(3, world.billing)
+    job = mass.start(owner=world.supervisor, action="close", criteria="")
+    mass.run(job.pk)
+    client = as_user(world.supervisor)
+    undone = post(client, *undo_offer(client.get(f"/panel/mass/{job.pk}/").content.decode()))
+    assert flashes(undone.content.decode()) == ["Undone: 3 tickets are open again."]
+    assert statuses(tickets) == [Status.NEW] * 3
+    assert MassJob.objects.count() == 1
+
+
+def test_an_undo_cannot_be_asked_for_as_a_mass_action_of_its_own(world):
+    tickets = open_tickets(1, world.billing)
+    with pytest.raises(ValidationError, match="is not a mass action"):
+        mass.start(owner=world.admin, action="undo_close", numbers=[(tickets[0].number, 1)])
+    assert not MassJob.objects.exists()
