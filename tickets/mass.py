@@ -239,7 +239,7 @@ def job_for(user: User, job_id: int) -> MassJob:
 
 def recent_jobs(user: User, limit: int = 20) -> list[MassJob]:
     """The person's latest mass actions, newest first (the ``massjob_owner`` index)."""
-    return list(MassJob.objects.filter(owner=user).defer("numbers")[:limit])
+    return list(MassJob.objects.filter(owner=user).defer("numbers", "closed")[:limit])
 
 
 # Doing -------------------------------------------------------------------------
