@@ -6,7 +6,8 @@ file storage as a ``PendingUpload`` of the person who chose it, and the page
 names it by a signed reference (its id and its uploader's), so no other person,
 and no form of another session after it expired, can use it. The form sent
 valid attaches it; the job "pending-uploads" (panel/tasks.py) removes those
-left unused.
+left unused. However a row goes (that job, the form sent, its person deleted),
+its file goes once the deletion commits (``remove_file``).
 """
 
 from __future__ import annotations
@@ -103,10 +104,16 @@ def discard(uploads: list[PendingUpload]) -> None:
     """Remove ``uploads``, their rows now and their files once that commits."""
     if not uploads:
         return
-    names = [upload.file.name for upload in uploads if upload.file.name]
-    storage = uploads[0].file.storage
     PendingUpload.objects.filter(pk__in=[upload.pk for upload in uploads if upload.pk]).delete()
-    transaction.on_commit(lambda: _delete_files(storage, names), robust=True)
+
+
+def remove_file(sender: type[PendingUpload], instance: PendingUpload, **kwargs: object) -> None:
+    """post_delete: the row's file goes when the deletion commits, never before (a
+    rollback keeps both)."""
+    name = instance.file.name
+    if name:
+        storage = instance.file.storage
+        transaction.on_commit(lambda: _delete_files(storage, [name]), robust=True)
 
 
 def remove_expired(now: datetime | None = None) -> int:

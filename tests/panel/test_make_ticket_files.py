@@ -7,8 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import Role
 from panel import pending_uploads, tasks
 from panel.models import PendingUpload
+from tests.conftest import make_staff
 from tests.panel.helpers import rendered_form
 from tickets.visibility import visible_tickets
 
@@ -110,6 +112,22 @@ def test_a_kept_file_expires_and_the_job_removes_it(
     assert "An attached file is no longer available: choose it again." in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.remove_expired_uploads.call_local() == 1
+    assert not PendingUpload.objects.exists()
+    assert not stored.exists()
+
+
+def test_a_deleted_persons_kept_files_go_with_them_once_that_commits(
+    world, as_user, media_root, django_capture_on_commit_callbacks
+):
+    person = make_staff("temp@frontdesk.example", Role.ADMIN)
+    refused_with_a_file(as_user(person))
+    stored = media_root / PendingUpload.objects.get().file.name
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        person.delete()
+    # Not before the commit: a rollback would keep the row, which needs its file.
+    assert stored.exists()
+    for callback in waiting:
+        callback()
     assert not PendingUpload.objects.exists()
     assert not stored.exists()
 
