@@ -25,7 +25,12 @@ from accounts.models import (
     StaffProfile,
     User,
 )
-from accounts.staff import LastSupervisorError, ensure_supervisor_remains
+from accounts.staff import (
+    LastAdministratorError,
+    LastSupervisorError,
+    ensure_admin_remains,
+    ensure_supervisor_remains,
+)
 
 # Two-factor devices are set up, removed and reset in the panel, where each step
 # is checked and audited; their admin pages would also show the secrets.
@@ -36,17 +41,21 @@ for _device in (TOTPDevice, StaticDevice):
 _Person = TypeVar("_Person", User, StaffProfile)
 
 
-def _last_supervisor_refusal(user_ids: Collection[int]) -> str | None:
-    """Why removing these people is refused (S1), or None when it is allowed."""
-    supervising = StaffProfile.objects.filter(
-        user_id__in=user_ids, role__in=SUPERVISING_ROLES, user__is_active=True
-    )
-    if not supervising.exists():
-        return None
+def _removal_refusal(
+    user_ids: Collection[int], *, admins: bool = True, supervisors: bool = True
+) -> str | None:
+    """Why taking these people away (deleted, deactivated, or a role below) is
+    refused, or None when it is allowed: it would leave no active supervisor (S1,
+    ``supervisors``) or no active administrator (``admins``), as on the panel's
+    Staff page (accounts/staff.py)."""
+    active = StaffProfile.objects.filter(user_id__in=user_ids, user__is_active=True)
     try:
-        ensure_supervisor_remains(without_user_ids=user_ids)
-    except LastSupervisorError as error:
-        return error.messages[0]
+        if supervisors and active.filter(role__in=SUPERVISING_ROLES).exists():
+            ensure_supervisor_remains(without_user_ids=user_ids)
+        if admins and active.filter(role=Role.ADMIN).exists():
+            ensure_admin_remains(without_user_ids=user_ids)
+    except (LastSupervisorError, LastAdministratorError) as error:
+        return str(error.messages[0])
     return None
 
 
@@ -76,8 +85,12 @@ class StaffProfileForm(forms.ModelForm[StaffProfile]):
 
     def clean_role(self) -> str:
         role: str = self.cleaned_data["role"]
-        if self.instance.pk and role not in SUPERVISING_ROLES:
-            refusal = _last_supervisor_refusal({self.instance.user_id})
+        if self.instance.pk:
+            refusal = _removal_refusal(
+                {self.instance.user_id},
+                admins=role != Role.ADMIN,
+                supervisors=role not in SUPERVISING_ROLES,
+            )
             if refusal:
                 raise ValidationError(refusal)
         return role
@@ -107,14 +120,14 @@ class UserChangeForm(forms.ModelForm[User]):
         is_active: bool = self.cleaned_data["is_active"]
         was_active = self.instance.pk and self.instance.is_active
         if was_active and not is_active:
-            refusal = _last_supervisor_refusal({self.instance.pk})
+            refusal = _removal_refusal({self.instance.pk})
             if refusal:
                 raise ValidationError(refusal)
         return is_active
 
 
 class RefuseLastSupervisorDeletion(admin.ModelAdmin[_Person], Generic[_Person]):
-    """Deleting the last supervisor shows why instead of failing (S1)."""
+    """Deleting the last supervisor (S1) or administrator shows why instead of failing."""
 
     actions = ["delete_selected"]
 
@@ -122,7 +135,7 @@ class RefuseLastSupervisorDeletion(admin.ModelAdmin[_Person], Generic[_Person]):
         self, request: HttpRequest, object_id: str, extra_context: Any = None
     ) -> HttpResponse:
         obj = self.get_object(request, object_id)
-        refusal = None if obj is None else _last_supervisor_refusal(_user_ids([obj]))
+        refusal = None if obj is None else _removal_refusal(_user_ids([obj]))
         if obj is not None and refusal:
             self.message_user(request, refusal, messages.ERROR)
             opts = self.model._meta
@@ -142,7 +155,7 @@ class RefuseLastSupervisorDeletion(admin.ModelAdmin[_Person], Generic[_Person]):
         self, request: HttpRequest, queryset: QuerySet[_Person]
     ) -> HttpResponse | None:
         # Django's action would report success after delete_queryset refused.
-        refusal = _last_supervisor_refusal(_user_ids(queryset))
+        refusal = _removal_refusal(_user_ids(queryset))
         if refusal:
             self.message_user(request, refusal, messages.ERROR)
             return None

@@ -152,7 +152,7 @@ class StaleStaffForm(Exception):
         self.profile = profile
 
 
-def ensure_admin_remains(*, without_user_id: int) -> None:
+def ensure_admin_remains(*, without_user_ids: Collection[int]) -> None:
     """Refuse a change that would leave nobody to manage staff, queues and settings.
 
     Locked like ``ensure_supervisor_remains``: two administrators stepping down
@@ -161,7 +161,7 @@ def ensure_admin_remains(*, without_user_id: int) -> None:
     admins = StaffProfile.objects.filter(role=Role.ADMIN, user__is_active=True)
     if transaction.get_connection().in_atomic_block:
         admins = admins.select_for_update(of=("self",)).order_by("pk")
-    if not [profile for profile in admins if profile.user_id != without_user_id]:
+    if not [profile for profile in admins if profile.user_id not in without_user_ids]:
         raise LastAdministratorError(
             "This is the last active administrator: somebody must be able to manage "
             "staff and settings. Make somebody else an administrator first."
@@ -260,7 +260,7 @@ def change_staff(
     person = profile.user
     stays_admin = role == Role.ADMIN and is_active
     if profile.role == Role.ADMIN and person.is_active and not stays_admin:
-        ensure_admin_remains(without_user_id=person.pk)
+        ensure_admin_remains(without_user_ids={person.pk})
     chosen = list(queues)
     old_queues = list(profile.queues.all())
     if profile.role != role:

@@ -271,3 +271,53 @@ class TestThroughTheDjangoAdmin:
         second_admin.refresh_from_db()
         assert second_admin.staff is None
         assert (second_admin.is_staff, second_admin.is_superuser) == (False, False)
+
+
+LAST_ADMIN = "This is the last active administrator"
+
+
+class TestTheLastAdministratorThroughTheDjangoAdmin:
+    """Supervisors remain, but the one administrator may not go: the panel's Staff page
+    refuses it (tests/panel/test_staff.py), and so does Django's admin."""
+
+    change_url = TestThroughTheDjangoAdmin.change_url
+    delete_url = TestThroughTheDjangoAdmin.delete_url
+
+    def test_the_user_form_refuses_to_deactivate_them(self, the_only_admin, world):
+        url = self.change_url(world.admin)
+        data = admin_form_data(the_only_admin.get(url))
+        del data["is_active"]
+        response = the_only_admin.post(url, data)
+        assert response.status_code == 200
+        assert LAST_ADMIN in response.content.decode()
+        assert User.objects.get(pk=world.admin.pk).is_active
+
+    @pytest.mark.parametrize("what", ["user", "profile"])
+    def test_the_forms_refuse_to_make_them_a_supervisor(self, the_only_admin, world, what):
+        url = self.change_url(world.admin if what == "user" else world.admin.staff)
+        data = admin_form_data(the_only_admin.get(url))
+        data["staff_profile-0-role" if what == "user" else "role"] = Role.SUPERVISOR
+        response = the_only_admin.post(url, data)
+        assert response.status_code == 200
+        assert LAST_ADMIN in response.content.decode()
+        assert StaffProfile.objects.get(user=world.admin).role == Role.ADMIN
+
+    def test_the_delete_view_says_why_and_deletes_nothing(self, the_only_admin, world):
+        confirmed = the_only_admin.post(self.delete_url(world.admin), {"post": "yes"})
+        assert any(LAST_ADMIN in message for message in messages_of(confirmed))
+        assert User.objects.filter(pk=world.admin.pk, is_active=True).exists()
+
+    def test_with_a_second_administrator_the_first_may_step_down(self, the_only_admin, world):
+        staff.change_role(actor=world.admin, profile=world.supervisor.staff, role=Role.ADMIN)
+        url = self.change_url(world.admin.staff)
+        data = admin_form_data(the_only_admin.get(url))
+        data["role"] = Role.SUPERVISOR
+        assert the_only_admin.post(url, data).status_code == 302
+        assert StaffProfile.objects.get(user=world.admin).role == Role.SUPERVISOR
+
+
+@pytest.fixture
+def the_only_admin(client, world):
+    """The one administrator, signed in; two supervisors remain."""
+    client.force_login(world.admin)
+    return client
