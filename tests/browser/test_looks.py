@@ -21,8 +21,16 @@ ONE_SCREEN = 800
 AXE = Axe()
 
 
-def axe_violations(page: Page) -> list[str]:
-    response = AXE.run(page).response
+#: The rules whose outcome a colour scheme can change: the other scheme is checked
+#: against these alone (the page's structure, names and roles are the same).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def axe_violations(page: Page, rules: list[str] | None = None) -> list[str]:
+    options: dict[str, object] = {"resultTypes": ["violations"]}
+    if rules is not None:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    response = AXE.run(page, options=options).response
     return [
         f"{each['id']} ({each['impact']}): {each['help']} at "
         + ", ".join(str(node["target"]) for node in each["nodes"][:5])
@@ -49,16 +57,19 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_violations(world, open_page, name, scheme):
+def test_axe_finds_no_violations_in_either_scheme(world, open_page, name):
     invoice = a_realistic_desk(world)
     person, url = PAGES[name]
     page = open_page(getattr(world, person) if person else None)
-    page.emulate_media(color_scheme=scheme)
+    page.emulate_media(color_scheme="light")
     response = page.goto(url.format(invoice=invoice.number))
     assert response is not None and response.status == 200
     assert axe_violations(page) == []
+    # The same page in the dark scheme (panel.css's light-dark() pairs follow it).
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    assert axe_violations(page, COLOUR_RULES) == []
 
 
 def test_a_chosen_dark_theme_wins_over_a_light_system_and_passes_axe(world, open_page):
