@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from panel.models import Preferences
 from tests.panel.helpers import rendered_form
 
@@ -65,3 +67,37 @@ def test_a_customer_cannot_choose_a_panel_theme(world, as_user):
     response = as_user(world.customer_a).post("/panel/profile/theme/", {"theme": "dark"})
     assert response.status_code == 403
     assert not Preferences.objects.exists()
+
+
+def test_the_toolbar_words_carry_icons_that_screen_readers_skip(world, as_user):
+    page = as_user(world.admin).get("/panel/").content.decode()
+    toolbar = page[page.index('<header class="toolbar">') : page.index("</header>")]
+    links = re.findall(r'id="(nav-[a-z-]+|sign-out)"[^>]*>(<svg[^>]*>.*?</svg>)([^<]+)', toolbar)
+    named = {link: word.strip() for link, _svg, word in links}
+    assert named == {
+        "nav-search": "Search",
+        "nav-views": "Views",
+        "nav-make-ticket": "Make a Ticket",
+        "nav-kb": "Knowledge Base",
+        "nav-canned": "Canned replies",
+        "nav-customers": "Customers",
+        "nav-queues": "Queues",
+        "nav-reports": "Reports",
+        "nav-staff": "Staff",
+        "nav-settings": "Settings",
+        "nav-mail": "Mail",
+        "nav-audit-log": "Audit log",
+        "nav-notifications": "Notifications",
+        "nav-profile": "My Profile",
+        "sign-out": "Sign out",
+    }
+    for _link, svg, _word in links:
+        assert 'aria-hidden="true"' in svg and 'focusable="false"' in svg
+        assert "<path" in svg or "<circle" in svg or "<rect" in svg
+
+
+def test_an_icon_that_is_not_one_is_refused_when_the_template_renders():
+    from django.template import Context, Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="is not an icon"):
+        Template('{% load icons %}{% icon "../settings" %}').render(Context())
