@@ -181,17 +181,19 @@ def admin_client_as_last(client, world):
     return client
 
 
+def change_url(obj) -> str:
+    return reverse(f"admin:accounts_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def delete_url(obj) -> str:
+    return reverse(f"admin:accounts_{obj._meta.model_name}_delete", args=[obj.pk])
+
+
 class TestThroughTheDjangoAdmin:
-    def change_url(self, obj) -> str:
-        return reverse(f"admin:accounts_{obj._meta.model_name}_change", args=[obj.pk])
-
-    def delete_url(self, obj) -> str:
-        return reverse(f"admin:accounts_{obj._meta.model_name}_delete", args=[obj.pk])
-
     def test_the_user_form_refuses_to_deactivate_the_last_supervisor(
         self, admin_client_as_last, world
     ):
-        url = self.change_url(world.admin)
+        url = change_url(world.admin)
         data = admin_form_data(admin_client_as_last.get(url))
         del data["is_active"]
         response = admin_client_as_last.post(url, data)
@@ -200,7 +202,7 @@ class TestThroughTheDjangoAdmin:
         assert User.objects.get(pk=world.admin.pk).is_active
 
     def test_the_user_form_refuses_to_demote_the_last_supervisor(self, admin_client_as_last, world):
-        url = self.change_url(world.admin)
+        url = change_url(world.admin)
         data = admin_form_data(admin_client_as_last.get(url))
         data["staff_profile-0-role"] = Role.AGENT
         response = admin_client_as_last.post(url, data)
@@ -209,14 +211,14 @@ class TestThroughTheDjangoAdmin:
         assert StaffProfile.objects.get(user=world.admin).role == Role.ADMIN
 
     def test_the_user_form_never_shows_the_password_hash(self, admin_client_as_last, world):
-        page = admin_client_as_last.get(self.change_url(world.admin)).content.decode()
+        page = admin_client_as_last.get(change_url(world.admin)).content.decode()
         assert world.admin.password not in page
         assert 'href="../password/"' in page
 
     def test_the_staff_profile_form_refuses_to_demote_the_last_supervisor(
         self, admin_client_as_last, world
     ):
-        url = self.change_url(world.admin.staff)
+        url = change_url(world.admin.staff)
         data = admin_form_data(admin_client_as_last.get(url))
         data["role"] = Role.AGENT
         response = admin_client_as_last.post(url, data)
@@ -227,10 +229,10 @@ class TestThroughTheDjangoAdmin:
     @pytest.mark.parametrize("what", ["user", "profile"])
     def test_the_delete_view_says_why_and_deletes_nothing(self, admin_client_as_last, world, what):
         obj = world.admin if what == "user" else world.admin.staff
-        asked = admin_client_as_last.get(self.delete_url(obj), follow=True)
-        assert asked.redirect_chain[-1][0] == self.change_url(obj)
+        asked = admin_client_as_last.get(delete_url(obj), follow=True)
+        assert asked.redirect_chain[-1][0] == change_url(obj)
         assert WHY in asked.content.decode()
-        confirmed = admin_client_as_last.post(self.delete_url(obj), {"post": "yes"})
+        confirmed = admin_client_as_last.post(delete_url(obj), {"post": "yes"})
         assert confirmed.status_code == 302
         assert any(WHY in message for message in messages_of(confirmed))
         assert StaffProfile.objects.filter(user=world.admin, role=Role.ADMIN).exists()
@@ -253,11 +255,11 @@ class TestThroughTheDjangoAdmin:
 
     def test_with_two_supervisors_the_admin_deletes_and_deactivates_one(self, client, world):
         client.force_login(world.admin)
-        response = client.post(self.delete_url(world.other_supervisor), {"post": "yes"})
+        response = client.post(delete_url(world.other_supervisor), {"post": "yes"})
         assert response.status_code == 302
         assert not User.objects.filter(pk=world.other_supervisor.pk).exists()
 
-        url = self.change_url(world.supervisor)
+        url = change_url(world.supervisor)
         data = admin_form_data(client.get(url))
         del data["is_active"]
         assert client.post(url, data).status_code == 302
@@ -267,7 +269,7 @@ class TestThroughTheDjangoAdmin:
     def test_a_deleted_admin_profile_takes_the_admin_site_with_it(self, client, world):
         second_admin = User.objects.create_superuser("root2@frontdesk.example", "secret")
         client.force_login(world.admin)
-        client.post(self.delete_url(second_admin.staff), {"post": "yes"})
+        client.post(delete_url(second_admin.staff), {"post": "yes"})
         second_admin.refresh_from_db()
         assert second_admin.staff is None
         assert (second_admin.is_staff, second_admin.is_superuser) == (False, False)
@@ -280,11 +282,8 @@ class TestTheLastAdministratorThroughTheDjangoAdmin:
     """Supervisors remain, but the one administrator may not go: the panel's Staff page
     refuses it (tests/panel/test_staff.py), and so does Django's admin."""
 
-    change_url = TestThroughTheDjangoAdmin.change_url
-    delete_url = TestThroughTheDjangoAdmin.delete_url
-
     def test_the_user_form_refuses_to_deactivate_them(self, the_only_admin, world):
-        url = self.change_url(world.admin)
+        url = change_url(world.admin)
         data = admin_form_data(the_only_admin.get(url))
         del data["is_active"]
         response = the_only_admin.post(url, data)
@@ -294,7 +293,7 @@ class TestTheLastAdministratorThroughTheDjangoAdmin:
 
     @pytest.mark.parametrize("what", ["user", "profile"])
     def test_the_forms_refuse_to_make_them_a_supervisor(self, the_only_admin, world, what):
-        url = self.change_url(world.admin if what == "user" else world.admin.staff)
+        url = change_url(world.admin if what == "user" else world.admin.staff)
         data = admin_form_data(the_only_admin.get(url))
         data["staff_profile-0-role" if what == "user" else "role"] = Role.SUPERVISOR
         response = the_only_admin.post(url, data)
@@ -303,13 +302,13 @@ class TestTheLastAdministratorThroughTheDjangoAdmin:
         assert StaffProfile.objects.get(user=world.admin).role == Role.ADMIN
 
     def test_the_delete_view_says_why_and_deletes_nothing(self, the_only_admin, world):
-        confirmed = the_only_admin.post(self.delete_url(world.admin), {"post": "yes"})
+        confirmed = the_only_admin.post(delete_url(world.admin), {"post": "yes"})
         assert any(LAST_ADMIN in message for message in messages_of(confirmed))
         assert User.objects.filter(pk=world.admin.pk, is_active=True).exists()
 
     def test_with_a_second_administrator_the_first_may_step_down(self, the_only_admin, world):
         staff.change_role(actor=world.admin, profile=world.supervisor.staff, role=Role.ADMIN)
-        url = self.change_url(world.admin.staff)
+        url = change_url(world.admin.staff)
         data = admin_form_data(the_only_admin.get(url))
         data["role"] = Role.SUPERVISOR
         assert the_only_admin.post(url, data).status_code == 302
