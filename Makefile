@@ -45,12 +45,7 @@ run: $(VENV)/.installed
 	@bash scripts/ensure-system-packages.sh $(RUN_PACKAGES)
 	$(BIN)/frontdesk run --demo
 
-# Lint runs beside the SQLite pass: the tests leave a core idle about a third of
-# the time (waiting on browsers and servers). Each one's output is printed whole
-# when it ends; either failing fails the run.
-test: $(VENV)/.installed-dev system-packages
-	@$(MAKE) --no-print-directory -j2 --output-sync=target lint test-sqlite
-	@$(MAKE) --no-print-directory test-postgres
+test: $(VENV)/.installed-dev system-packages lint test-sqlite test-postgres
 
 check: lint test-sqlite
 
@@ -80,7 +75,7 @@ system-packages:
 # (tests/faults/conftest.py). pytest's exit code 5 (no tests collected) fails the
 # build like any other. Each pass ends with its 25 slowest tests: where to look
 # when the run grows.
-PYTEST_WORKERS ?= 3
+PYTEST_WORKERS ?= 2
 PYTEST_PASS = $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed-dev
