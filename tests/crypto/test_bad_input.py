@@ -97,7 +97,9 @@ def test_a_10_mb_block_is_refused_before_decrypting(world: World, desk_key, monk
     started = time.monotonic()
     ticket, client, html, _status = _shown(world, block)
     assert str(decryption.TOO_LARGE) in html
-    assert time.monotonic() - started < 10
+    # A guard against a hang, not a speed (bench/pgp.py measures that): the test run
+    # shares two cores with browsers and servers, and once took 11.7 s here.
+    assert time.monotonic() - started < 60
     _still_works(ticket, client)
 
 
