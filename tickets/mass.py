@@ -45,13 +45,11 @@ from tickets.actions.core import check_assignee, check_priority
 from tickets.criteria import from_querystring
 from tickets.models import (
     UNFINISHED_MASS_JOB_STATES,
-    Event,
-    EventCode,
     MassAction,
+    MassClosing,
     MassJob,
     MassJobState,
     Queue,
-    Status,
     Ticket,
 )
 from tickets.visibility import visible_queues, visible_tickets
@@ -239,7 +237,7 @@ def job_for(user: User, job_id: int) -> MassJob:
 
 def recent_jobs(user: User, limit: int = 20) -> list[MassJob]:
     """The person's latest mass actions, newest first (the ``massjob_owner`` index)."""
-    return list(MassJob.objects.filter(owner=user).defer("numbers", "closed")[:limit])
+    return list(MassJob.objects.filter(owner=user).defer("numbers")[:limit])
 
 
 # Doing -------------------------------------------------------------------------
@@ -315,8 +313,8 @@ class _Outcome:
     done: int = 0
     skipped: int = 0
     refusals: list[tuple[int, str]] = field(default_factory=list)
-    #: [number, version] of each ticket a close closed
-    closed: list[list[int]] = field(default_factory=list)
+    #: (number, version made) of each ticket a close closed
+    closed: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _run_batch(job_id: int) -> bool:
@@ -346,11 +344,11 @@ def _run_batch(job_id: int) -> bool:
         job.refused += len(outcome.refusals)
         room = REFUSALS_KEPT - len(job.refusals)
         job.refusals = [*job.refusals, *([n, reason] for n, reason in outcome.refusals[:room])]
-        fields = ["last_number", "done", "skipped", "refused", "refusals"]
-        if outcome.closed:
-            job.closed = [*job.closed, *outcome.closed]
-            fields.append("closed")
-        job.save(update_fields=fields)
+        job.save(update_fields=["last_number", "done", "skipped", "refused", "refusals"])
+        MassClosing.objects.bulk_create(
+            MassClosing(job=job, number=number, version=version)
+            for number, version in outcome.closed
+        )
     return True
 
 
@@ -410,7 +408,7 @@ def _apply(job: MassJob, owner: User, batch: list[tuple[int, int | None]]) -> _O
         else:
             outcome.done += 1
             if job.action == MassAction.CLOSE and changed is not None:
-                outcome.closed.append([number, changed.version])
+                outcome.closed.append((number, changed.version))
     return outcome
 
 
@@ -423,7 +421,7 @@ def _action(job: MassJob, owner: User) -> Act:
             actor=owner, ticket=number, expected_version=version, tell_customer=tell
         )
     if job.action == MassAction.UNDO_CLOSE:
-        # Each ticket with the version its close made (``MassJob.closed``), never None.
+        # Each ticket with the version its close made (``MassClosing``), never None.
         return lambda number, version: actions.undo_close(
             actor=owner, ticket=number, expected_version=int(version or 0)
         )
@@ -484,38 +482,20 @@ class Undone:
 
 
 def may_undo(job: MassJob) -> bool:
-    """Is this a finished mass close whose closings can be found and taken back?"""
+    """Is this a finished mass close that closed something?"""
     return (
         job.action == MassAction.CLOSE
         and job.state == MassJobState.DONE
         and job.done > 0
-        and job.started_at is not None
         and job.finished_at is not None
-        and (bool(job.closed) or (job.criteria is None and job.done <= UNDO_UP_TO))
     )
 
 
 def closed_by(job: MassJob) -> list[tuple[int, int]]:
-    """The tickets the job closed, each with the version its close made: as the job
-    recorded them, or, for a job of an earlier version that did not, the owner's
-    closings of its selection while it ran, from the history (index
-    ``event_ticket_version``)."""
+    """The tickets the job closed, each with the version its close made."""
     if not may_undo(job):
         return []
-    if job.closed:
-        return sorted((int(number), int(version)) for number, version in job.closed)
-    closings = Event.objects.filter(
-        ticket_id__in=[int(number) for number, _version in job.numbers],
-        code=EventCode.STATUS,
-        new=Status.CLOSED,
-        actor_id=job.owner_id,
-        created_at__gte=job.started_at,
-        created_at__lte=job.finished_at,
-    )
-    made: dict[int, int] = {}
-    for number, version in closings.values_list("ticket_id", "version"):
-        made[number] = max(version, made.get(number, 0))
-    return sorted(made.items())
+    return list(job.closings.order_by("number").values_list("number", "version"))
 
 
 def undo_close(*, actor: User, job: MassJob) -> Undone:

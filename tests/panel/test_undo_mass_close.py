@@ -137,7 +137,7 @@ def test_a_close_of_all_results_is_undone_by_a_job_of_its_own(world, as_user, po
     job.refresh_from_db()
     # What the job closed, with the version each close made; not the one closed before.
     assert job.done == count - 1
-    assert job.closed == [[t.number, refreshed(t).version] for t in tickets[1:]]
+    assert mass.closed_by(job) == [(t.number, refreshed(t).version) for t in tickets[1:]]
     changed = tickets[1]
     actions.change(actor=world.admin, ticket=changed, priority=90)
 
