@@ -22,7 +22,8 @@ Workloads (W5 changes the data: it runs only when asked for by ``--only`` or
 - W2 a ticket page (20 and 3 messages), an attachment download;
 - W3 quick search by number, e-mail, a word in 1 % of titles, a rare word, a
   word in none;
-- W4 advanced search with three filters and a sort; page 200 of a list;
+- W4 advanced search with three filters and a sort; page 200 of a list; the
+  "Breaching soon" view and the unassigned list sorted by due time;
 - W5 mass-close of 10,000 tickets (start to finish, through the worker), first
   without telling the customers, then 10,000 others telling them: the worker
   composes and sends each closing notice to an SMTP server of this process
@@ -31,6 +32,8 @@ Workloads (W5 changes the data: it runs only when asked for by ``--only`` or
 - W6 requests per second on W1 (and on the floor) with concurrent clients;
 - W7 the reports page as a supervisor, the last 30 days (the default period):
   sums of the roll-ups (reports/), service-level attainment and the top accounts;
+- W8 the REST API with the supervisor's personal token: the newest tickets, and
+  the full-text search of a word in 1 % and of a rare word;
 - the peak resident memory of the web workers.
 """
 
@@ -72,6 +75,8 @@ class Workload:
     role: str
     path: Callable[[dict[str, Any]], str | None]
     expect: int = 200
+    #: Asked with the person's API token (``Authorization: Bearer``), not the session.
+    api: bool = False
 
 
 def _ticket(facts: dict[str, Any], size: int) -> str | None:
@@ -92,6 +97,10 @@ def _advanced(facts: dict[str, Any]) -> str:
         "sort": "-modified",
     }
     return ADVANCED_SEARCH + "?" + urlencode(query)
+
+
+def _api(path: str, **query: str) -> str:
+    return f"/api/v1/{path}" + ("?" + urlencode(query) if query else "")
 
 
 WORKLOADS = [
@@ -133,8 +142,39 @@ WORKLOADS = [
         "admin",
         lambda f: "/panel/tickets/received/month/?sort=title&page=200",
     ),
+    # Service levels: the team view "Breaching soon" (panel migration 0003) and the
+    # unassigned list sorted by the stored next due time.
+    Workload(
+        "W4",
+        "breaching soon, by due",
+        "supervisor",
+        lambda f: ADVANCED_SEARCH + "?" + urlencode({"due": "soon", "sort": "due"}),
+    ),
+    Workload(
+        "W4",
+        "unassigned by due, page 200",
+        "supervisor",
+        lambda f: "/panel/tickets/unassigned/?sort=due&page=200",
+    ),
     Workload(
         "W7", "reports page, supervisor, last 30 days", "supervisor", lambda f: "/panel/reports/"
+    ),
+    # The REST API with the supervisor's personal token: the newest tickets, and the
+    # full-text search (best match first).
+    Workload("W8", "API tickets, newest first", "supervisor", lambda f: _api("tickets"), api=True),
+    Workload(
+        "W8",
+        "API search, a word in 1 %",
+        "supervisor",
+        lambda f: _api("search", q=f["common_word"]),
+        api=True,
+    ),
+    Workload(
+        "W8",
+        "API search, a rare word",
+        "supervisor",
+        lambda f: _api("search", q=f["rare_word"]),
+        api=True,
     ),
 ]
 
@@ -185,6 +225,8 @@ def _environment(folder: Path, database_url: str | None, code: Path = ROOT) -> d
         SECRET_KEY=SECRET_KEY,
         DEBUG="false",
         DJANGO_SETTINGS_MODULE="frontdesk.settings",
+        # W8 asks more than a person would in a minute.
+        API_RATE_LIMIT="1000000",
         # The code of this tree (or the one --code names), whatever the virtualenv installed.
         PYTHONPATH=str(code),
     )
@@ -242,6 +284,23 @@ class Server:
                 time.sleep(0.2)
         self.stop()
         raise SystemExit(f"the server did not answer; see {folder / 'server.log'}")
+
+    def api_token(self, email: str) -> str:
+        """A new personal API token of ``email`` (W8), made as the Profile page does."""
+        code = (
+            "from accounts import tokens; from accounts.models import User; "
+            f"print(tokens.create_personal(actor=User.objects.get(email={email!r}), "
+            "name='bench').secret)"
+        )
+        made = subprocess.run(  # noqa: S603 - our own command
+            [str(Path(sys.executable).parent / "frontdesk"), "shell", "-c", code],
+            cwd=self.code,
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return made.stdout.strip().splitlines()[-1]
 
     def start_worker(self) -> None:
         command = Path(sys.executable).parent / "frontdesk"
@@ -607,7 +666,9 @@ def main() -> None:
     )
     options = parser.parse_args()
     only = {key.strip().upper() for key in options.only.split(",") if key.strip()}
-    wanted = only or {"W1", "W2", "W3", "W4", "W6", "W7"} | ({"W5"} if options.mass else set())
+    wanted = only or {"W1", "W2", "W3", "W4", "W6", "W7", "W8"} | (
+        {"W5"} if options.mass else set()
+    )
     folder, facts = make_desk(options)
     started = time.monotonic()
     server = Server(folder, facts, options.workers, options.code.resolve())
@@ -617,19 +678,23 @@ def main() -> None:
             for role, email in facts["people"].items()
         }
         results, extra = [], []
+        tokens: dict[str, str] = {}
         for workload in WORKLOADS:
             if workload.key not in wanted:
                 continue
+            session = sessions[workload.role]
+            if workload.api:
+                if workload.role not in tokens:
+                    tokens[workload.role] = server.api_token(facts["people"][workload.role])
+                # The floor stays the session's page; the workload carries the token.
+                session = clone(session)
+                session.headers["Authorization"] = f"Bearer {tokens[workload.role]}"
             path = workload.path(facts)
             if path is None:
                 extra.append(f"{workload.key} {workload.name}: not in this desk")
                 continue
             try:
-                results.append(
-                    interleaved(
-                        sessions[workload.role], server.base, workload, path, options.requests
-                    )
-                )
+                results.append(interleaved(session, server.base, workload, path, options.requests))
             except RuntimeError as error:
                 extra.append(f"{workload.key} {workload.name}: not run ({error})")
             print(f"# {workload.key} {workload.name} done", file=sys.stderr, flush=True)
