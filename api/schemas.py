@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
@@ -79,6 +79,11 @@ class TicketPage(Schema):
     items: list[TicketOut]
     #: Pass as ``cursor`` for the next page; null on the last page.
     next_cursor: str | None
+
+
+class SearchResults(TicketPage):
+    #: ``best_match`` first, or ``newest`` first when too many match to rank.
+    order: Literal["best_match", "newest"]
 
 
 class FileIn(Schema):

@@ -27,6 +27,7 @@ from api.schemas import (
     MoveIn,
     NoteIn,
     ReplyIn,
+    SearchResults,
     TicketIn,
     TicketOut,
     TicketPage,
@@ -436,16 +437,32 @@ def download_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     return download_response(found)  # type: ignore[return-value]
 
 
-@router.get("/search", response={200: TicketPage, **ERRORS}, url_name="search")
+@router.get("/search", response={200: SearchResults, **ERRORS}, url_name="search")
 def search_tickets(
     request: HttpRequest, words: Query[SearchWords], paging: Query[Paging]
 ) -> dict[str, Any]:
-    """Full-text search of every visible ticket, closed ones too, best match first."""
+    """Full-text search of every visible ticket, closed ones too, best match first. When
+    more than 1,000 tickets match, too many to rank, they come newest first and
+    ``order`` says ``newest``; more words narrow the search down."""
     form = criteria.form_for({"text": words.q, "closed": "1"})
     if not form.is_valid():
         raise ValidationError({"q": [str(m) for m in form.errors.get("text", ["Invalid."])]})
-    found = queries.find_tickets(caller_of(request).actor, form.criteria)
-    return page_of_tickets(found, paging)
+    offset, limit = _offset(paging.cursor), paging.limit
+    # The panel's search reads the same way: the matching numbers once, ranked only
+    # when there are few enough (queries.RANKED_UP_TO), each page's rows by number.
+    found = queries.search_slice(
+        caller_of(request).actor,
+        form.criteria,
+        offset=offset,
+        size=limit,
+        cap=queries.RANKED_UP_TO,
+    )
+    rows = found.tickets
+    return {
+        "items": rows[:limit],
+        "next_cursor": _cursor(offset + limit) if len(rows) > limit else None,
+        "order": "newest" if found.newest_first else "best_match",
+    }
 
 
 def refuse_integration(caller: Caller, what: str) -> None:

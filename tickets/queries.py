@@ -386,7 +386,17 @@ class SearchPage:
 
 def search_page(user: Person, criteria: Criteria, *, page: int, size: int, cap: int) -> SearchPage:
     """Page ``page`` (from 1) of ``size`` tickets that ``criteria`` finds for ``user``,
-    and how many there are up to ``cap + 1``, reading the search once.
+    and how many there are up to ``cap + 1``, reading the search once
+    (``search_slice``)."""
+    return search_slice(user, criteria, offset=(page - 1) * size, size=size, cap=cap)
+
+
+def search_slice(
+    user: Person, criteria: Criteria, *, offset: int, size: int, cap: int
+) -> SearchPage:
+    """``size`` tickets (and one more, if there are) from ``offset`` of those
+    ``criteria`` finds for ``user``, and how many there are up to ``cap + 1``,
+    reading the search once: the panel's pages and the API's cursors.
 
     The numbers of the first ``cap + 1`` tickets, in the page's order, come from
     one query: how many there are is the count, and the page is a slice of them,
@@ -401,7 +411,6 @@ def search_page(user: Person, criteria: Criteria, *, page: int, size: int, cap: 
     ordered = find_tickets(user, criteria, rank=False)
     numbers = list(ordered.values_list("number", flat=True)[: cap + 1])
     counted = len(numbers)
-    offset = (page - 1) * size
     if ranked_sort and counted <= RANKED_UP_TO:
         ranked = find_tickets(user, criteria).filter(number__in=numbers)
         tickets = list(ranked.select_related("queue", "assignee")[offset : offset + size + 1])

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Account
 from tests.conftest import SETUP, upload
-from tickets import actions
+from tickets import actions, queries
 from tickets.models import Message, MessageKind, MessageSource, Status, Ticket, TicketType
 
 NEW_TICKET = {
@@ -217,6 +217,28 @@ def test_search_finds_visible_tickets_by_words(world, as_role):
     empty = as_role("supervisor").get("/search", {"q": "-only"})
     assert empty.status_code == 400
     assert "q" in empty.json()["errors"]
+
+
+def test_search_ranks_best_match_first_until_too_many_match(world, as_role, monkeypatch):
+    in_title = world.ticket(world.billing, title="Invoice wrong", text="See the subject.")
+    in_body = [
+        world.ticket(world.billing, title="Question", text=f"Invoice {n} is late.")
+        for n in range(3)
+    ]
+    supervisor = as_role("supervisor")
+    ranked = supervisor.get("/search", {"q": "invoice"})
+    assert numbers(ranked)[0] == in_title.number
+    assert ranked.json()["order"] == "best_match"
+    # More matches than are ranked: newest first, said, and paged by the same cursor.
+    monkeypatch.setattr(queries, "RANKED_UP_TO", 3)
+    newest = sorted([in_title.number, *(t.number for t in in_body)], reverse=True)
+    first = supervisor.get("/search", {"q": "invoice", "limit": 3})
+    assert numbers(first) == newest[:3]
+    assert first.json()["order"] == "newest"
+    cursor = first.json()["next_cursor"]
+    last = supervisor.get("/search", {"q": "invoice", "limit": 3, "cursor": cursor})
+    assert numbers(last) == newest[3:]
+    assert last.json()["next_cursor"] is None
 
 
 def test_queues_as_each_role_sees_them(world, as_role):
