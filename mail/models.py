@@ -125,6 +125,7 @@ class OutgoingKind(models.TextChoices):
     NEW_TICKET = "new_ticket", "New ticket confirmation"
     CLOSED = "closed", "Resolved or closed notice"
     INVITATION = "invitation", "Invitation to sign in (customer or staff)"
+    NOTIFICATION = "notification", "Notification to staff"
 
 
 #: Mail a machine decides to send; these count against the per-recipient cap (S29).

@@ -198,8 +198,10 @@ def queue_staff_copy(
     *,
     in_reply_to: str = "",
     attachments: Iterable[Attachment] = (),
+    kind: OutgoingKind = OutgoingKind.ANSWER,
 ) -> OutgoingMail:
-    """Mail about a ticket to one staff member alone, answerable as staff.
+    """Mail about a ticket to one staff member alone, answerable as staff: a copy of
+    an answer, or a notification (``kind``, marked as automatic mail).
 
     Its Reply-To (``support+<token>@...``) and Message-ID carry a staff reply
     token signed for this person and ticket (mail.tokens): their reply is taken
@@ -210,7 +212,7 @@ def queue_staff_copy(
     reply_to = tokens.staff_reply_address(queue_address(ticket.queue), ticket.number, user.pk)
     return _queue_mail(
         ticket,
-        OutgoingKind.ANSWER,
+        kind,
         template,
         context,
         to=[address],
@@ -468,8 +470,10 @@ def _compose(
     if references:
         headers["References"] = " ".join(f"<{item}>" for item in references)
     if kind != OutgoingKind.ANSWER:
-        # RFC 3834 section 5: mark automatic mail; Exchange honours the second header.
-        headers["Auto-Submitted"] = "auto-replied"
+        # RFC 3834 section 5: mark automatic mail (a notification answers no mail);
+        # Exchange honours the second header.
+        generated = kind == OutgoingKind.NOTIFICATION
+        headers["Auto-Submitted"] = "auto-generated" if generated else "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
     return OutgoingMail(
         ticket=ticket,

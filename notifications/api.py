@@ -168,6 +168,7 @@ def _queue_mail(
     person: User, kind: str, ticket: Ticket, text: str, params: dict[str, object]
 ) -> None:
     # Imported here: the mail app's outbound module imports the portal's links.
+    from mail.models import OutgoingKind
     from mail.outbound import queue_staff_copy
 
     context = {
@@ -176,7 +177,9 @@ def _queue_mail(
         "settings_url": absolute(reverse("panel:profile")),
     }
     # To them alone, with their staff reply address: a reply becomes their note.
-    queue_staff_copy(ticket, person, person.email, "notification", context)
+    queue_staff_copy(
+        ticket, person, person.email, "notification", context, kind=OutgoingKind.NOTIFICATION
+    )
 
 
 def unread_count(user: User) -> int:

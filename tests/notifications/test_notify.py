@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mail.models import OutgoingMail
+from mail.models import OutgoingKind, OutgoingMail
 from notifications import api
 from notifications.models import Notification
 from tickets import actions
@@ -72,6 +72,12 @@ def test_a_kind_wanted_by_mail_goes_to_the_outbox_to_them_alone(world, agents_ti
     name = world.supervisor.staff.display_name
     assert f"{name} added a note to #{agents_ticket.number}" in mail.subject
     assert f"/panel/tickets/{agents_ticket.number}/" in mail.text
+    # Automatic mail (RFC 3834): no out-of-office answers it; a reply by hand still
+    # reaches the ticket as the agent's note, through their own reply address.
+    assert mail.kind == OutgoingKind.NOTIFICATION
+    assert mail.headers["Auto-Submitted"] == "auto-generated"
+    assert mail.headers["X-Auto-Response-Suppress"] == "All"
+    assert "support+" in mail.headers["Reply-To"]
 
 
 def test_by_default_nobody_is_mailed(world, agents_ticket):
