@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
@@ -57,36 +58,69 @@ def canned_list(request: StaffRequest) -> HttpResponse:
     return render(request, "panel/canned.html", context)
 
 
-def _reply_page(
-    request: StaffRequest, reply: CannedReply | None, initial: Mapping[str, object]
+Saved = TypeVar("Saved", CannedReply, Macro)
+
+
+def _editing_page(
+    request: StaffRequest,
+    kept: Saved | None,
+    initial: Mapping[str, object],
+    *,
+    form_class: type[CannedReplyForm] | type[MacroForm],
+    save: Callable[[dict[str, Any]], Saved],
+    said: Callable[[Saved], tuple[str, str]],
+    template: str,
 ) -> HttpResponse:
+    """The page of a reply or a macro, new or changed: its form, saved through
+    canned.library; ``said`` gives the text to check for placeholders and the notice."""
     may_share = is_supervising(request.user)
     if request.method == "POST":
-        form = CannedReplyForm(request.POST, may_share=may_share)
+        form = form_class(request.POST, may_share=may_share, initial=initial)
         if form.is_valid():
             data = form.cleaned_data
+            data.setdefault("shared", kept.shared if kept else False)
             try:
-                saved = library.save_reply(
-                    user=request.user,
-                    reply=reply,
-                    title=data["title"],
-                    text=data["text"],
-                    shared=data.get("shared", reply.shared if reply else False),
-                    queue=data["queue"],
-                )
+                saved = save(data)
             except ValidationError as error:
                 add_action_errors(form, error)
             else:
-                _warn_of_unknown(request, saved.text)
-                messages.success(
-                    request, _("The reply “%(title)s” is saved.") % {"title": saved.title}
-                )
+                text, notice = said(saved)
+                _warn_of_unknown(request, text)
+                messages.success(request, notice)
                 return redirect("panel:canned")
         status = 422
     else:
-        form, status = CannedReplyForm(initial=initial, may_share=may_share), 200
-    context = {"form": form, "reply": reply, "placeholders": placeholders.PLACEHOLDERS}
-    return render(request, "panel/canned_reply_form.html", context, status=status)
+        form, status = form_class(initial=initial, may_share=may_share), 200
+    name = "reply" if form_class is CannedReplyForm else "macro"
+    context = {"form": form, name: kept, "placeholders": placeholders.PLACEHOLDERS}
+    return render(request, template, context, status=status)
+
+
+def _reply_page(
+    request: StaffRequest, reply: CannedReply | None, initial: Mapping[str, object]
+) -> HttpResponse:
+    def save(data: dict[str, Any]) -> CannedReply:
+        return library.save_reply(
+            user=request.user,
+            reply=reply,
+            title=data["title"],
+            text=data["text"],
+            shared=data["shared"],
+            queue=data["queue"],
+        )
+
+    def said(saved: CannedReply) -> tuple[str, str]:
+        return saved.text, _("The reply “%(title)s” is saved.") % {"title": saved.title}
+
+    return _editing_page(
+        request,
+        reply,
+        initial,
+        form_class=CannedReplyForm,
+        save=save,
+        said=said,
+        template="panel/canned_reply_form.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,37 +156,32 @@ def reply_delete(request: StaffRequest, pk: int) -> HttpResponse:
 def _macro_page(
     request: StaffRequest, macro: Macro | None, initial: Mapping[str, object]
 ) -> HttpResponse:
-    may_share = is_supervising(request.user)
-    if request.method == "POST":
-        form = MacroForm(request.POST, may_share=may_share, initial=initial)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                saved = library.save_macro(
-                    user=request.user,
-                    macro=macro,
-                    name=data["name"],
-                    shared=data.get("shared", macro.shared if macro else False),
-                    reply=data["reply"],
-                    status=data["status"],
-                    priority=data["priority"],
-                    queue=data["queue"],
-                    assignment=data["assignment"],
-                    assignee=data["assignee"],
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                _warn_of_unknown(request, saved.reply)
-                messages.success(
-                    request, _("The macro “%(name)s” is saved.") % {"name": saved.name}
-                )
-                return redirect("panel:canned")
-        status = 422
-    else:
-        form, status = MacroForm(initial=initial, may_share=may_share), 200
-    context = {"form": form, "macro": macro, "placeholders": placeholders.PLACEHOLDERS}
-    return render(request, "panel/macro_form.html", context, status=status)
+    def save(data: dict[str, Any]) -> Macro:
+        return library.save_macro(
+            user=request.user,
+            macro=macro,
+            name=data["name"],
+            shared=data["shared"],
+            reply=data["reply"],
+            status=data["status"],
+            priority=data["priority"],
+            queue=data["queue"],
+            assignment=data["assignment"],
+            assignee=data["assignee"],
+        )
+
+    def said(saved: Macro) -> tuple[str, str]:
+        return saved.reply, _("The macro “%(name)s” is saved.") % {"name": saved.name}
+
+    return _editing_page(
+        request,
+        macro,
+        initial,
+        form_class=MacroForm,
+        save=save,
+        said=said,
+        template="panel/macro_form.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
