@@ -30,11 +30,13 @@ from reports.models import (
     BREACHED,
     BUCKET_BOUNDS,
     MET,
+    TALLY_COLUMNS,
     AccountTally,
     Measure,
     MonthlyBacklog,
     Tally,
     TicketFact,
+    column_of,
 )
 from sla.attainment import Attainment, Policies, attainment
 from sla.clocks import Moment, moments_of_many
@@ -45,7 +47,8 @@ Key = tuple[date, int, int, str, str, int]
 #: (day, queue, account, measure, bucket)
 AccountKey = tuple[date, int, int, str, int]
 BATCH_SIZE = 2000
-TALLY_KEY = ("day", "queue", "assignee", "type", "measure", "bucket")
+#: The key of a ``Tally`` row: each measure and bucket of a ``Key`` is a column of it.
+TALLY_KEY = ("day", "queue", "assignee", "type")
 ACCOUNT_TALLY_KEY = ("day", "queue", "account", "measure", "bucket")
 #: (month, queue, assignee)
 BacklogKey = tuple[date, int, int]
@@ -240,8 +243,30 @@ def _columns(fact: TicketFact) -> tuple[object, ...]:
 
 
 def _apply(change: Counter[Key]) -> None:
-    moved: dict[tuple[object, ...], int] = dict(change.items())
-    counting.add(Tally, TALLY_KEY, moved)
+    counting.add_columns(Tally, TALLY_KEY, _by_row(change.items()))
+
+
+def _by_row(counts: Iterable[tuple[Key, int]]) -> dict[tuple[date, int, int, str], Counter[str]]:
+    """The counts of each ``Tally`` row: one per day, queue, assignee and type, a
+    column per measure and bucket."""
+    rows: dict[tuple[date, int, int, str], Counter[str]] = {}
+    for (day, queue, assignee, type_, measure, bucket), n in counts:
+        if n:
+            row = rows.setdefault((day, queue, assignee, type_), Counter())
+            row[column_of(measure, bucket)] += n
+    return rows
+
+
+def tally_counts() -> list[tuple[date, int, int, str, str, int, int]]:
+    """Every count of the tallies that is not zero, as (day, queue, assignee, type,
+    measure, bucket, count), sorted: what the rebuild and the receivers must agree on."""
+    found = []
+    for row in Tally.objects.values_list(*TALLY_KEY, *TALLY_COLUMNS):
+        key, counts = row[: len(TALLY_KEY)], row[len(TALLY_KEY) :]
+        for column, n in zip(TALLY_COLUMNS, counts, strict=True):
+            if n:
+                found.append((*key, *TALLY_COLUMNS[column], n))
+    return sorted(found)
 
 
 def _apply_accounts(change: Counter[AccountKey]) -> None:
@@ -253,19 +278,6 @@ def _account_tally(key: AccountKey, count: int = 0) -> AccountTally:
     day, queue, account, measure, bucket = key
     return AccountTally(
         day=day, queue=queue, account=account, measure=measure, bucket=bucket, count=count
-    )
-
-
-def _tally(key: Key, count: int = 0) -> Tally:
-    day, queue, assignee, type_, measure, bucket = key
-    return Tally(
-        day=day,
-        queue=queue,
-        assignee=assignee,
-        type=type_,
-        measure=measure,
-        bucket=bucket,
-        count=count,
     )
 
 
@@ -315,5 +327,8 @@ def rebuild(batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None
 
 
 def _create(counts: Iterable[tuple[Key, int]]) -> None:
-    rows = [_tally(key, n) for key, n in sorted(counts) if n]
+    rows = [
+        Tally(day=day, queue=queue, assignee=assignee, type=type_, **columns)
+        for (day, queue, assignee, type_), columns in sorted(_by_row(counts).items())
+    ]
     Tally.objects.bulk_create(rows, batch_size=BATCH_SIZE)

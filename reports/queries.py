@@ -11,28 +11,34 @@ once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import Account, StaffProfile, User
 from reports.models import (
+    BREACHED,
     BUCKET_BOUNDS,
     BUCKETS,
     MET,
+    TALLY_COLUMNS,
     AccountTally,
     Measure,
     MonthlyBacklog,
     Rating,
     Tally,
+    column_of,
 )
 from tickets import queries as ticket_queries
 from tickets.models import Queue, TicketType
 
 NOBODY = 0
+#: A tally's counting columns and their sums (reports.models.TALLY_COLUMNS).
+Counts = Mapping[str, int]
 NamesOf = Callable[[Sequence[int | str]], dict[int | str, str]]
 #: The longest period a report covers, so a request cannot ask for centuries of days.
 LONGEST = timedelta(days=732)
@@ -262,38 +268,55 @@ def _rows(user: User, period: Period) -> Q:
     return narrowed
 
 
+def _sums(rows: QuerySet[Tally], *group: str) -> Iterator[tuple[Any, Counts]]:
+    """The counting columns of ``rows`` summed for each value of ``group``, in the
+    database: a period's few hundred sums, not its tens of thousands of rows."""
+    sums = {f"sum_{column}": Sum(column) for column in TALLY_COLUMNS}
+    found = rows.values(*group).annotate(**sums).values_list(*group, *sums).order_by()
+    width = len(group)
+    for row in found:
+        counts = dict(zip(TALLY_COLUMNS, (n or 0 for n in row[width:]), strict=True))
+        if any(counts.values()):
+            yield (row[0] if width == 1 else row[:width]), counts
+
+
+def _add_times(durations: Durations, measure: str, counts: Counts) -> None:
+    for bucket in range(BUCKETS):
+        durations.buckets[bucket] += counts[column_of(measure, bucket)]
+
+
+def _add_targets(line: Slot | Breakdown | dict[str, Targets], counts: Counts) -> None:
+    for measure, name in TARGETS.items():
+        targets = line[name] if isinstance(line, dict) else getattr(line, name)
+        targets.met += counts[column_of(measure, MET)]
+        targets.breached += counts[column_of(measure, BREACHED)]
+
+
 def report(user: User, period: Period) -> Report:
-    """The figures of the period, narrowed to the person's view (and the chosen queue)."""
+    """The figures of the period, narrowed to the person's view (and the chosen queue):
+    two sums of the tallies, by day and by queue, assignee and type."""
     narrowed = _rows(user, period)
-    rows = (
-        Tally.objects.filter(narrowed, day__gte=period.start, day__lte=period.end)
-        .values("day", "queue", "assignee", "type", "measure", "bucket")
-        .annotate(n=Sum("count"))
-    )
+    rows = Tally.objects.filter(narrowed, day__gte=period.start, day__lte=period.end)
     slots = {start: Slot(start) for start in period.slots()}
     first_response, resolution = Durations(), Durations()
     totals = {name: Targets() for name in TARGETS.values()}
+    for day, counts in _sums(rows, "day"):
+        slot = slots[period.slot_of(day)]
+        slot.received += counts[Measure.RECEIVED]
+        slot.closed += counts[Measure.CLOSED]
+        _add_targets(slot, counts)
+        _add_targets(totals, counts)
+        _add_times(first_response, Measure.FIRST_RESPONSE, counts)
+        _add_times(resolution, Measure.RESOLUTION, counts)
     by: dict[str, dict[int | str, Breakdown]] = {"queue": {}, "assignee": {}, "type": {}}
-    for row in rows:
-        n = row["n"] or 0
-        if not n:
-            continue
-        measure, bucket = row["measure"], row["bucket"]
-        slot = slots[period.slot_of(row["day"])]
-        for dimension, table in by.items():
-            line = table.setdefault(row[dimension], Breakdown(row[dimension], ""))
-            _add(line, measure, bucket, n)
-        if measure == Measure.RECEIVED:
-            slot.received += n
-        elif measure == Measure.CLOSED:
-            slot.closed += n
-        elif measure == Measure.FIRST_RESPONSE:
-            first_response.buckets[bucket] += n
-        elif measure == Measure.RESOLUTION:
-            resolution.buckets[bucket] += n
-        elif measure in TARGETS:
-            getattr(slot, TARGETS[measure]).add(bucket, n)
-            totals[TARGETS[measure]].add(bucket, n)
+    for key, counts in _sums(rows, "queue", "assignee", "type"):
+        for dimension, value in zip(by, key, strict=True):
+            line = by[dimension].setdefault(value, Breakdown(value, ""))
+            line.received += counts[Measure.RECEIVED]
+            line.closed += counts[Measure.CLOSED]
+            _add_times(line.first_response, Measure.FIRST_RESPONSE, counts)
+            _add_times(line.resolution, Measure.RESOLUTION, counts)
+            _add_targets(line, counts)
     backlog = _backlog_before(narrowed, period.start)
     for slot in slots.values():
         backlog += slot.received - slot.closed
@@ -314,19 +337,6 @@ def report(user: User, period: Period) -> Report:
         resolution_target=totals["resolution_target"],
         by_account=by_account(user, period),
     )
-
-
-def _add(line: Breakdown, measure: str, bucket: int, n: int) -> None:
-    if measure == Measure.RECEIVED:
-        line.received += n
-    elif measure == Measure.CLOSED:
-        line.closed += n
-    elif measure == Measure.FIRST_RESPONSE:
-        line.first_response.buckets[bucket] += n
-    elif measure == Measure.RESOLUTION:
-        line.resolution.buckets[bucket] += n
-    elif measure in TARGETS:
-        getattr(line, TARGETS[measure]).add(bucket, n)
 
 
 def by_account(user: User, period: Period, limit: int = TOP_ACCOUNTS) -> list[AccountLine]:
@@ -373,19 +383,10 @@ def _backlog_before(narrowed: Q, start: date) -> int:
     days before it (two sums of a few rows a month, not of every day's)."""
     month = start.replace(day=1)
     months = MonthlyBacklog.objects.filter(narrowed, month__lt=month).aggregate(n=Sum("count"))
-    totals = dict(
-        Tally.objects.filter(
-            narrowed,
-            day__gte=month,
-            day__lt=start,
-            measure__in=[Measure.RECEIVED, Measure.CLOSED],
-        )
-        .values_list("measure")
-        .annotate(n=Sum("count"))
-        .values_list("measure", "n")
+    days = Tally.objects.filter(narrowed, day__gte=month, day__lt=start).aggregate(
+        received=Sum(Measure.RECEIVED.value), closed=Sum(Measure.CLOSED.value)
     )
-    received, closed = totals.get(Measure.RECEIVED) or 0, totals.get(Measure.CLOSED) or 0
-    return (months["n"] or 0) + received - closed
+    return (months["n"] or 0) + (days["received"] or 0) - (days["closed"] or 0)
 
 
 def _ratings(
@@ -445,12 +446,11 @@ def daily_received(user: User, days: Sequence[date]) -> dict[date, int]:
         return {}
     counts: dict[date, int] = defaultdict(int)
     rows = (
-        Tally.objects.filter(
-            scope(user), day__gte=min(days), day__lte=max(days), measure=Measure.RECEIVED
-        )
+        Tally.objects.filter(scope(user), day__gte=min(days), day__lte=max(days))
         .values_list("day")
-        .annotate(n=Sum("count"))
+        .annotate(n=Sum(Measure.RECEIVED.value))
         .values_list("day", "n")
+        .order_by()
     )
     for day, n in rows:
         counts[day] += n or 0
