@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.widgets import QuickSelect
 from panel.forms import PanelModelForm
 from sla.models import WEEKDAYS, Calendar, Policy
 
@@ -42,7 +43,7 @@ def format_day(intervals: list[list[int]]) -> str:
 
 
 class CalendarForm(PanelModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"))
+    time_zone = forms.ChoiceField(label=_("Time zone"), widget=QuickSelect)
     holidays = forms.CharField(
         required=False,
         label=_("Holidays"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts import preferences
+from frontdesk.widgets import QuickSelect
 
 #: The regions of ``preferences.REGIONS`` as the time zone list groups them.
 REGION_NAMES = {
@@ -48,6 +49,8 @@ class PreferencesForm(forms.Form):
         label=_("Time zone"),
         required=False,
         help_text=_("Dates and times on these pages and in our mail to you are shown in it."),
+        # About 500 zones in groups: written in Python, not a template per option.
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

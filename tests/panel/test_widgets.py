@@ -11,8 +11,8 @@ from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
+from frontdesk.widgets import QuickSelect
 from panel.templatetags.panel import pick_up_url, ticket_url
-from panel.widgets import QuickSelect
 from tickets.models import Message, MessageSource, Status, Ticket, TicketType
 
 CHOICES = [

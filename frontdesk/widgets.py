@@ -1,4 +1,4 @@
-"""Form widgets of the panel."""
+"""Form widgets of every surface (the panel, the portal)."""
 
 from __future__ import annotations
 
