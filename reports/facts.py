@@ -231,9 +231,18 @@ def refresh_many(numbers: Iterable[int]) -> None:
         if gone:
             TicketFact.objects.filter(number__in=gone).delete()
         if changed:
-            TicketFact.objects.bulk_update(
+            # One INSERT ... ON CONFLICT DO UPDATE per few hundred rows: Django's
+            # bulk_update writes a CASE per column and row, which building cost
+            # half of a mass close's time (9.5 of 20.9 s for 1,000 tickets).
+            TicketFact.objects.bulk_create(
                 changed,
-                [field.name for field in TicketFact._meta.concrete_fields if not field.primary_key],
+                update_conflicts=True,
+                unique_fields=["number"],
+                update_fields=[
+                    field.name
+                    for field in TicketFact._meta.concrete_fields
+                    if not field.primary_key
+                ],
                 batch_size=500,
             )
 

@@ -9,6 +9,7 @@ mail outbox, which must not lose a customer's mail, uses tickets/hooks.py.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -18,15 +19,29 @@ from tickets.models import Ticket
 from webhooks import events, outbox
 from webhooks.models import Delivery, Webhook
 
+log = logging.getLogger(__name__)
+
 
 def connect() -> None:
-    for signal in signals.ALL:
-        signal.connect(ticket_changed, weak=False, dispatch_uid=f"webhooks.{signal.kind}")
+    signals.committed.connect(tickets_changed, weak=False, dispatch_uid="webhooks")
 
 
-def ticket_changed(sender: Any, change: signals.TicketChange, **kwargs: Any) -> None:
+def tickets_changed(sender: Any, changes: list[signals.Sent], **kwargs: Any) -> None:
+    """Every change of a commit (a mass action's batch is one): the webhooks are
+    read once for them all, and nothing more is read when none is active."""
     hooks = [hook for hook in Webhook.objects.filter(is_active=True) if hook.event_kinds]
-    if not hooks or change.kind == "deleted":
+    if not hooks:
+        return
+    for _signal, change in changes:
+        try:
+            ticket_changed(hooks, change)
+        except Exception:
+            # As a receiver of each change would: the others still get theirs.
+            log.exception("webhook deliveries of ticket #%s failed", change.number)
+
+
+def ticket_changed(hooks: list[Webhook], change: signals.TicketChange) -> None:
+    if change.kind == "deleted":
         return
     history = events.described_history(change)
     kinds = [

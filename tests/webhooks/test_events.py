@@ -8,11 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.actors import MAIL_GATEWAY
 from tests.conftest import SETUP, World, set_helpdesk
-from tickets import actions
+from tickets import actions, signals
 from tickets.models import Event, Ticket, TicketType
 from webhooks import outbox
 from webhooks.models import Delivery, EventKind, Webhook
@@ -327,3 +328,23 @@ def test_an_answer_names_the_answer_in_the_history(
     assert payload["actor"] == {"type": "person", "id": world.supervisor.pk}
     assert payload["ticket"]["is_answered"] is True
     assert payload["change"] is None
+
+
+def test_a_batch_of_changes_reads_the_webhooks_once_and_queues_each_ticket_s_events(
+    world, hook, queued, django_capture_on_commit_callbacks
+):
+    tickets = [world.ticket(world.billing) for _ in range(3)]
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        transaction.atomic(),
+        signals.batch(),
+    ):
+        for ticket in tickets:
+            actions.close(actor=world.supervisor, ticket=ticket)
+    with CaptureQueriesContext(connection) as read:
+        for callback in callbacks:
+            callback()
+    reads = [q["sql"] for q in read.captured_queries if 'FROM "webhooks_webhook"' in q["sql"]]
+    assert len(reads) == 1
+    closed = Delivery.objects.filter(kind=EventKind.CLOSED).values_list("ticket_number", flat=True)
+    assert sorted(closed) == sorted(ticket.number for ticket in tickets)
