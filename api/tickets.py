@@ -140,7 +140,11 @@ def _offset(cursor: str) -> int:
 
 def page_of_tickets(found: Any, paging: Paging) -> dict[str, Any]:
     offset, limit = _offset(paging.cursor), paging.limit
-    rows = queries.page_of(found, offset=offset, size=limit)
+    return _page(queries.page_of(found, offset=offset, size=limit), offset, limit)
+
+
+def _page(rows: list[Ticket], offset: int, limit: int) -> dict[str, Any]:
+    """``rows`` read from ``offset``, one more than ``limit`` when there is a next page."""
     more = len(rows) > limit
     return {"items": rows[:limit], "next_cursor": _cursor(offset + limit) if more else None}
 
@@ -457,12 +461,8 @@ def search_tickets(
         size=limit,
         cap=queries.RANKED_UP_TO,
     )
-    rows = found.tickets
-    return {
-        "items": rows[:limit],
-        "next_cursor": _cursor(offset + limit) if len(rows) > limit else None,
-        "order": "newest" if found.newest_first else "best_match",
-    }
+    order = "newest" if found.newest_first else "best_match"
+    return {**_page(found.tickets, offset, limit), "order": order}
 
 
 def refuse_integration(caller: Caller, what: str) -> None:

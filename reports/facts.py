@@ -30,7 +30,6 @@ from reports.models import (
     BREACHED,
     BUCKET_BOUNDS,
     MET,
-    TALLY_COLUMNS,
     AccountTally,
     Measure,
     MonthlyBacklog,
@@ -264,18 +263,6 @@ def _by_row(counts: Iterable[tuple[Key, int]]) -> dict[tuple[date, int, int, str
             row = rows.setdefault((day, queue, assignee, type_), Counter())
             row[column_of(measure, bucket)] += n
     return rows
-
-
-def tally_counts() -> list[tuple[date, int, int, str, str, int, int]]:
-    """Every count of the tallies that is not zero, as (day, queue, assignee, type,
-    measure, bucket, count), sorted: what the rebuild and the receivers must agree on."""
-    found = []
-    for row in Tally.objects.values_list(*TALLY_KEY, *TALLY_COLUMNS):
-        key, counts = row[: len(TALLY_KEY)], row[len(TALLY_KEY) :]
-        for column, n in zip(TALLY_COLUMNS, counts, strict=True):
-            if n:
-                found.append((*key, *TALLY_COLUMNS[column], n))
-    return sorted(found)
 
 
 def _apply_accounts(change: Counter[AccountKey]) -> None:

@@ -70,9 +70,11 @@ def _editing_page(
     save: Callable[[dict[str, Any]], Saved],
     said: Callable[[Saved], tuple[str, str]],
     template: str,
+    kept_as: str,
 ) -> HttpResponse:
     """The page of a reply or a macro, new or changed: its form, saved through
-    canned.library; ``said`` gives the text to check for placeholders and the notice."""
+    canned.library; ``said`` gives the text to check for placeholders and the notice,
+    and the template sees the reply or macro as ``kept_as``."""
     may_share = is_supervising(request.user)
     if request.method == "POST":
         form = form_class(request.POST, may_share=may_share, initial=initial)
@@ -91,8 +93,7 @@ def _editing_page(
         status = 422
     else:
         form, status = form_class(initial=initial, may_share=may_share), 200
-    name = "reply" if form_class is CannedReplyForm else "macro"
-    context = {"form": form, name: kept, "placeholders": placeholders.PLACEHOLDERS}
+    context = {"form": form, kept_as: kept, "placeholders": placeholders.PLACEHOLDERS}
     return render(request, template, context, status=status)
 
 
@@ -120,6 +121,7 @@ def _reply_page(
         save=save,
         said=said,
         template="panel/canned_reply_form.html",
+        kept_as="reply",
     )
 
 
@@ -181,6 +183,7 @@ def _macro_page(
         save=save,
         said=said,
         template="panel/macro_form.html",
+        kept_as="macro",
     )
 
 

@@ -14,7 +14,7 @@ from reports.models import AccountTally, Measure, Tally, TicketFact
 from reports.queries import Period
 from sla.clocks import moments_of, moments_of_many
 from tests.reports import desk
-from tests.reports.conftest import DAY1, DAY2, DAY3, at
+from tests.reports.conftest import DAY1, DAY2, DAY3, at, tally_counts
 from tickets import actions
 from tickets.models import Status
 
@@ -144,7 +144,7 @@ def test_a_move_to_a_queue_without_a_service_level_takes_its_attainment_back(sla
 
 def test_rebuilding_counts_the_attainment_and_accounts_as_followed(sla_desk):
     def tallies():
-        return facts.tally_counts()
+        return tally_counts()
 
     def account_tallies():
         return sorted(

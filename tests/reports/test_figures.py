@@ -9,7 +9,7 @@ from reports import facts, queries
 from reports.models import Tally, TicketFact
 from reports.queries import Period
 from tests.reports import desk
-from tests.reports.conftest import DAY1, DAY3, at
+from tests.reports.conftest import DAY1, DAY3, at, tally_counts
 from tickets import actions
 
 
@@ -83,18 +83,18 @@ def test_a_move_and_a_reassignment_move_the_ticket_s_figures(small_desk):
 
 
 def test_rebuilding_counts_the_same_as_following_the_changes(small_desk):
-    followed = facts.tally_counts()
+    followed = tally_counts()
     fact_rows = sorted(TicketFact.objects.values_list())
     Tally.objects.update(received=99, closed=99)
     call_command("reports", "rebuild", "--batch-size", "2")
-    assert facts.tally_counts() == followed
+    assert tally_counts() == followed
     # The rebuild writes no row of zeros.
     assert Tally.objects.count() == len({count[:4] for count in followed})
     assert sorted(TicketFact.objects.values_list()) == fact_rows
 
 
 def test_many_tickets_refreshed_at_once_count_as_each_followed(small_desk):
-    followed = facts.tally_counts()
+    followed = tally_counts()
     facts_followed = sorted(TicketFact.objects.values_list())
     numbers = [
         ticket.number
@@ -104,8 +104,8 @@ def test_many_tickets_refreshed_at_once_count_as_each_followed(small_desk):
     TicketFact.objects.all().delete()
     # A number no ticket has (as a deleted one's) among them: its lock row is made and goes.
     facts.refresh_many([*numbers, max(numbers) + 100, *numbers])
-    assert facts.tally_counts() == followed
+    assert tally_counts() == followed
     assert sorted(TicketFact.objects.values_list()) == facts_followed
     # Nothing moved since: a second refresh of all of them changes no count.
     facts.refresh_many(numbers)
-    assert facts.tally_counts() == followed
+    assert tally_counts() == followed

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from reports import facts
 from reports.models import Tally, TicketFact
-from tests.reports.conftest import DAY1, DAY2, DAY3, at
+from tests.reports.conftest import DAY1, DAY2, DAY3, at, tally_counts
 from tickets import actions
 
 
@@ -30,9 +29,9 @@ def test_a_merged_ticket_leaves_the_figures_and_its_answer_counts_for_the_surviv
     assert received() == 1
     assert not Tally.objects.filter(closed__gt=0).exists()
     # Rebuilding from the tickets counts the same.
-    followed = facts.tally_counts()
+    followed = tally_counts()
     call_command("reports", "rebuild")
-    assert facts.tally_counts() == followed
+    assert tally_counts() == followed
 
 
 def test_a_split_off_message_is_a_ticket_received_that_day(world):
