@@ -51,6 +51,7 @@ def run_child(options: argparse.Namespace) -> dict[str, Any]:
     from bench.generate import generate, reindex_search
 
     setup(os.environ["DATABASE_URL"], os.environ["FRONTDESK_DATA_DIR"])
+    from django.conf import settings
     from django.db import connection
 
     from accounts.models import Role, User
@@ -80,7 +81,7 @@ def run_child(options: argparse.Namespace) -> dict[str, Any]:
         "database": connection.vendor,
         "tickets": facts["tickets"],
         "working": len(working),
-        "batch": mass.BATCH_SIZE,
+        "batch": settings.MASS_ACTION_BATCH,
     }
 
     started = time.perf_counter()

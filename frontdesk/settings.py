@@ -379,6 +379,11 @@ else:
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
     }
 
+# Tickets a mass action changes per transaction (tickets/mass.py, read at call time).
+# Larger batches commit less often; on SQLite a batch holds the write lock while
+# it runs, and people's changes wait for it.
+MASS_ACTION_BATCH = env_int("MASS_ACTION_BATCH", 200)
+
 # Periodic jobs (frontdesk/jobs.py): seconds between runs, and how long a run
 # holds its lock, by job name; only the jobs named change (see README).
 JOB_INTERVALS = env_seconds("JOB_INTERVALS")

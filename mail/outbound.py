@@ -15,7 +15,7 @@ template does not hold are lazy, so they follow too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr
@@ -246,10 +246,13 @@ def queue_new_ticket_confirmation(ticket: Ticket, message: Message) -> OutgoingM
     )
 
 
-def queue_closed_notice(ticket: Ticket, *, delay: timedelta | None = None) -> OutgoingMail | None:
-    """The queue's notice that a ticket was resolved or closed, to be composed by the
-    worker that sends it (``compose_pending``); with ``delay`` it is due only then, so
-    that undoing the close meanwhile can withdraw it (``outbox.withdraw_closed_notice``).
+def queue_closed_notices(
+    tickets: Sequence[Ticket], *, delay: timedelta | None = None
+) -> list[OutgoingMail]:
+    """The queue's notice that a ticket was resolved or closed, for each of ``tickets``
+    whose queue has one, written by one INSERT, to be composed by the worker that
+    sends it (``compose_pending``); with ``delay`` each is due only then, so that
+    undoing the close meanwhile can withdraw it (``outbox.withdraw_closed_notice``).
 
     Only what the closing knows is written in its transaction: the recipient, how
     the ticket ended and the notice's own Message-ID. Who reads it, the portal link,
@@ -257,33 +260,40 @@ def queue_closed_notice(ticket: Ticket, *, delay: timedelta | None = None) -> Ou
     close that tells 10,000 customers spent four fifths of its time on them, so the
     sending task does them, in its own transaction, just before sending.
     """
-    if not ticket.queue.closed_ticket_response.strip():
-        return None
-    recipient = ticket.requester_email.strip().lower()
-    if not is_valid(recipient):
-        return None
-    row = OutgoingMail.objects.create(
-        ticket=ticket,
-        kind=OutgoingKind.CLOSED,
-        from_address="",
-        to=[recipient],
-        subject="",
-        text="",
-        message_id=tokens.make_message_id(ticket.number),
-        recipient=recipient,
-        next_attempt_at=timezone.now() + (delay or timedelta(0)),
-        compose={
-            "notice": OutgoingKind.CLOSED,
-            "status": ticket.status,
-            "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else "",
-        },
-    )
-    if delay:
-        # The sweep sends it should the scheduled task be lost.
-        transaction.on_commit(partial(_send_at, row.pk, row.next_attempt_at), robust=True)
-    else:
-        after_commit.send_after_commit(row.pk)
-    return row
+    due = timezone.now() + (delay or timedelta(0))
+    rows = []
+    for ticket in tickets:
+        if not ticket.queue.closed_ticket_response.strip():
+            continue
+        recipient = ticket.requester_email.strip().lower()
+        if not is_valid(recipient):
+            continue
+        rows.append(
+            OutgoingMail(
+                ticket=ticket,
+                kind=OutgoingKind.CLOSED,
+                from_address="",
+                to=[recipient],
+                subject="",
+                text="",
+                message_id=tokens.make_message_id(ticket.number),
+                recipient=recipient,
+                next_attempt_at=due,
+                compose={
+                    "notice": OutgoingKind.CLOSED,
+                    "status": ticket.status,
+                    "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else "",
+                },
+            )
+        )
+    OutgoingMail.objects.bulk_create(rows)
+    for row in rows:
+        if delay:
+            # The sweep sends it should the scheduled task be lost.
+            transaction.on_commit(partial(_send_at, row.pk, row.next_attempt_at), robust=True)
+        else:
+            after_commit.send_after_commit(row.pk)
+    return rows
 
 
 def _send_at(outgoing_id: int, eta: datetime) -> None:

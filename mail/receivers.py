@@ -11,7 +11,6 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from accounts.actors import Actor
 from accounts.models import User
 from mail import outbound, outbox
 from tickets import hooks
@@ -33,22 +32,23 @@ def send_answer(sender: Any, *, ticket: Ticket, message: Message, **kwargs: Any)
         outbound.queue_answer(ticket, message)
 
 
-@receiver(hooks.status_changed, dispatch_uid="mail.notify_closed")
-def notify_closed(
-    sender: Any,
-    *,
-    ticket: Ticket,
-    old: str,
-    new: str,
-    actor: Actor,
-    tell_customer: bool = True,
-    notice_delay: timedelta | None = None,
-    **kwargs: Any,
-) -> None:
-    # A customer who closed their own ticket needs no mail telling them so.
-    by_the_customer = isinstance(actor, User) and actor.staff is None
-    if tell_customer and new in DONE_STATUSES and old not in DONE_STATUSES and not by_the_customer:
-        outbound.queue_closed_notice(ticket, delay=notice_delay)
+@receiver(hooks.statuses_changed, dispatch_uid="mail.notify_closed")
+def notify_closed(sender: Any, *, changes: list[hooks.StatusChange], **kwargs: Any) -> None:
+    """The closing notices of the tickets support resolved or closed, written at once."""
+    by_delay: dict[timedelta | None, list[Ticket]] = {}
+    for change in changes:
+        # A customer who closed their own ticket needs no mail telling them so.
+        actor = change.actor
+        by_the_customer = isinstance(actor, User) and actor.staff is None
+        if (
+            change.tell_customer
+            and change.new in DONE_STATUSES
+            and change.old not in DONE_STATUSES
+            and not by_the_customer
+        ):
+            by_delay.setdefault(change.notice_delay, []).append(change.ticket)
+    for delay, tickets in by_delay.items():
+        outbound.queue_closed_notices(tickets, delay=delay)
 
 
 @receiver(hooks.close_undone, dispatch_uid="mail.withdraw_closed_notice")

@@ -113,6 +113,31 @@ SCENARIOS: dict[str, Scenario] = {
     "close": Scenario(
         "closed", lambda world, ticket: actions.close(actor=world.customer_a, ticket=ticket)
     ),
+    # The forms for many tickets of a mass action's batch, here on one.
+    "close_each": Scenario(
+        "closed",
+        lambda world, ticket: actions.close_each(
+            actor=world.supervisor, selection=[(ticket.number, None)]
+        ),
+    ),
+    "assign_each": Scenario(
+        "assigned",
+        lambda world, ticket: actions.assign_each(
+            actor=world.supervisor, selection=[(ticket.number, None)], assignee=world.agent
+        ),
+    ),
+    "change_priority_each": Scenario(
+        "properties_changed",
+        lambda world, ticket: actions.change_priority_each(
+            actor=world.supervisor, selection=[(ticket.number, ticket.version)], priority=77
+        ),
+    ),
+    "move_each": Scenario(
+        "moved",
+        lambda world, ticket: actions.move_each(
+            actor=world.supervisor, selection=[(ticket.number, None)], queue=world.support
+        ),
+    ),
     "reopen": Scenario(
         "reopened",
         lambda world, ticket: actions.reopen(actor=world.supervisor, ticket=ticket),

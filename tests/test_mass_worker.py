@@ -22,6 +22,7 @@ from tests.conftest import SETUP
 from tests.panel.helpers import open_tickets, refreshed
 from tests.test_job_locks import gone_pid
 from tickets import actions, mass, signals
+from tickets.actions import closing
 from tickets.models import MassAction, MassJob, MassJobState, Queue, Status, Ticket
 
 
@@ -57,22 +58,22 @@ def closed_events(ticket: Ticket) -> int:
 
 
 def test_a_job_that_fails_halfway_resumes_without_applying_anything_twice(
-    world, quietly, monkeypatch, django_capture_on_commit_callbacks, closed_signals
+    world, quietly, monkeypatch, settings, django_capture_on_commit_callbacks, closed_signals
 ):
-    monkeypatch.setattr(mass, "BATCH_SIZE", 100)
-    monkeypatch.setattr(mass, "BATCH_SECONDS", 60)
+    settings.MASS_ACTION_BATCH = 100
     tickets = open_tickets(250, world.billing)
     job = quietly(owner=world.supervisor, action=MassAction.CLOSE, numbers=numbers_of(tickets))
-    real_close = actions.close
+    real_close = closing._close
     failed: list[int] = []
 
-    def close_failing_once(**given):
-        if given["ticket"] == tickets[149].number and not failed:
-            failed.append(given["ticket"])
+    def close_failing_once(edit, **given):
+        if edit.ticket.number == tickets[149].number and not failed:
+            failed.append(edit.ticket.number)
             raise OSError("No space left on device")
-        return real_close(**given)
+        return real_close(edit, **given)
 
-    monkeypatch.setattr(actions, "close", close_failing_once)
+    # Inside the batch's one transaction, after the 49 tickets before it were changed.
+    monkeypatch.setattr(closing, "_close", close_failing_once)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(OSError):
             mass.run(job.pk)
@@ -91,19 +92,19 @@ def test_a_job_that_fails_halfway_resumes_without_applying_anything_twice(
 
 
 def test_a_job_that_fails_every_time_is_given_up_and_keeps_what_was_done(
-    world, quietly, monkeypatch
+    world, quietly, monkeypatch, settings
 ):
-    monkeypatch.setattr(mass, "BATCH_SIZE", 2)
+    settings.MASS_ACTION_BATCH = 2
     tickets = open_tickets(5, world.billing)
     job = quietly(owner=world.supervisor, action=MassAction.CLOSE, numbers=numbers_of(tickets))
-    real_close = actions.close
+    real_close = closing._close
 
-    def close_but_the_third(**given):
-        if given["ticket"] == tickets[2].number:
+    def close_but_the_third(edit, **given):
+        if edit.ticket.number == tickets[2].number:
             raise RuntimeError("a bug")
-        return real_close(**given)
+        return real_close(edit, **given)
 
-    monkeypatch.setattr(actions, "close", close_but_the_third)
+    monkeypatch.setattr(closing, "_close", close_but_the_third)
     for _attempt in range(mass.MAX_ATTEMPTS):
         with pytest.raises(RuntimeError):
             mass.run(job.pk)
@@ -197,8 +198,9 @@ def test_a_role_taken_away_before_the_job_runs_refuses_every_ticket(world, quiet
     change_role(actor=world.admin, profile=world.supervisor.staff_profile, role=Role.AGENT)
     job = mass.run(job.pk)
     assert job is not None and (job.done, job.refused) == (0, 2)
-    # An agent sees no unassigned billing ticket any more.
-    assert job.refusals == [[t.number, "no such ticket."] for t in tickets]
+    # The role, checked for the whole batch when it runs, says why.
+    reason = "Only supervisors may pick up, assign, move or delete tickets."
+    assert job.refusals == [[t.number, reason] for t in tickets]
     assert [refreshed(t).assignee for t in tickets] == [None, None]
 
 

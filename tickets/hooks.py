@@ -7,16 +7,42 @@ to the outside world; everything else listens to the domain signals of
 tickets/signals.py, which are sent once the change has committed.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
 from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from accounts.actors import Actor
+    from tickets.models import Ticket
 
 #: ticket, message, send_confirmation (False for staff tickets with "send no confirmation")
 ticket_opened = Signal()
 #: ticket, message (a customer follow-up, an answer, a note or a system note)
 message_added = Signal()
-#: ticket, old, new (status values), actor (who changed it), tell_customer (False: no
-#: mail to the customer about it), notice_delay (a timedelta: the closing notice waits
-#: that long, while the close may be undone; None: it goes at once)
-status_changed = Signal()
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One ticket's new status, as the ``statuses_changed`` hook hands it on."""
+
+    ticket: Ticket
+    old: str
+    new: str
+    #: who changed it
+    actor: Actor
+    #: False: no mail to the customer about it (a quiet mass close)
+    tell_customer: bool = True
+    #: the closing notice waits this long, while the close may be undone; None: at once
+    notice_delay: timedelta | None = None
+
+
+#: changes (a list of ``StatusChange``): one action's, or a mass action's whole batch,
+#: so that a receiver writes its rows for all of them at once
+statuses_changed = Signal()
 #: ticket, closing (the Event of the close that was taken back: a notice of it that
 #: has not begun to go out is withdrawn)
 close_undone = Signal()

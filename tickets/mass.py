@@ -32,6 +32,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -56,10 +57,9 @@ from tickets.visibility import visible_queues, visible_tickets
 
 log = logging.getLogger(__name__)
 
-#: Tickets per transaction, at most; a batch also ends after ``BATCH_SECONDS``.
-#: Larger batches commit less often, but on SQLite a batch holds the database's
-#: write lock while it runs, and people's changes wait for it.
-BATCH_SIZE = 100
+#: Tickets per transaction, at most, is the setting ``MASS_ACTION_BATCH``; a
+#: batch done one ticket at a time (delete, undo) also ends after ``BATCH_SECONDS``:
+#: on SQLite a batch holds the database's write lock while it runs.
 BATCH_SECONDS = 0.5
 #: A selection of up to this many tickets is done in the request that asks:
 #: a page of a list, no wait for the worker.
@@ -357,20 +357,55 @@ def _next_batch(job: MassJob, owner: User) -> list[tuple[int, int | None]]:
     if job.criteria is None:
         numbers = [(int(number), version) for number, version in job.numbers]
         start = bisect.bisect_right(numbers, job.last_number, key=lambda pair: pair[0])
-        return numbers[start : start + BATCH_SIZE]
+        return numbers[start : start + settings.MASS_ACTION_BATCH]
     found = (
         tickets_matching(owner, job.criteria)
         .filter(number__gt=job.last_number, number__lte=job.upper_number or 0)
         .order_by("number")
-        .values_list("number", flat=True)[:BATCH_SIZE]
+        .values_list("number", flat=True)[: settings.MASS_ACTION_BATCH]
     )
     return [(number, None) for number in found]
 
 
 Act = Callable[[int, "int | None"], "Ticket | None"]
+ActEach = Callable[[list[tuple[int, "int | None"]]], actions.EachOutcome]
 
 
 def _apply(job: MassJob, owner: User, batch: list[tuple[int, int | None]]) -> _Outcome:
+    """The batch's tickets through the action: all at once where the action has a form
+    for many (``close_each`` ...), else one by one."""
+    numbers = [number for number, _version in batch]
+    try:
+        each = _action_each(job, owner)
+        act = None if each is not None else _action(job, owner)
+    except ValidationError as error:
+        reason = _reason(error)
+        return _Outcome(numbers[-1], refusals=[(number, reason) for number in numbers])
+    if each is not None:
+        return _apply_each(job, each, batch)
+    assert act is not None
+    return _apply_one_by_one(job, owner, act, batch)
+
+
+def _apply_each(job: MassJob, each: ActEach, batch: list[tuple[int, int | None]]) -> _Outcome:
+    try:
+        done = each(batch)
+    except (PermissionDenied, ValidationError) as error:
+        # The owner may no longer do it at all (a role taken away): each ticket says why.
+        reason = _reason(error)
+        return _Outcome(batch[-1][0], refusals=[(number, reason) for number, _v in batch])
+    outcome = _Outcome(
+        last_number=batch[-1][0], done=len(done.changed), skipped=len(done.unchanged)
+    )
+    outcome.refusals = [(number, _reason(error)) for number, error in sorted(done.refused.items())]
+    if job.action == MassAction.CLOSE:
+        outcome.closed = [(ticket.number, ticket.version) for ticket in done.changed]
+    return outcome
+
+
+def _apply_one_by_one(
+    job: MassJob, owner: User, act: Act, batch: list[tuple[int, int | None]]
+) -> _Outcome:
     """Each ticket of the batch through the action, until the batch has taken
     ``BATCH_SECONDS``: on SQLite its transaction holds the write lock all along."""
     numbers = [number for number, _version in batch]
@@ -378,11 +413,6 @@ def _apply(job: MassJob, owner: User, batch: list[tuple[int, int | None]]) -> _O
     versions = dict(
         visible_tickets(owner).filter(number__in=numbers).values_list("number", "version")
     )
-    try:
-        act = _action(job, owner)
-    except ValidationError as error:
-        reason = _reason(error)
-        return _Outcome(numbers[-1], refusals=[(number, reason) for number in numbers])
     outcome = _Outcome()
     deadline = time.monotonic() + BATCH_SECONDS
     for number, shown in batch:
@@ -407,32 +437,20 @@ def _apply(job: MassJob, owner: User, batch: list[tuple[int, int | None]]) -> _O
             outcome.skipped += 1
         else:
             outcome.done += 1
-            if job.action == MassAction.CLOSE and changed is not None:
-                outcome.closed.append((number, changed.version))
     return outcome
 
 
-def _action(job: MassJob, owner: User) -> Act:
-    """The action for one ticket, with the job's choices looked up now."""
+def _action_each(job: MassJob, owner: User) -> ActEach | None:
+    """The action for all tickets of a batch at once, with the job's choices looked up
+    now; None for the actions done one ticket at a time (delete, undo a close)."""
     parameters = job.parameters
     if job.action == MassAction.CLOSE:
         tell = bool(parameters.get("tell_customers", True))
-        return lambda number, version: actions.close(
-            actor=owner, ticket=number, expected_version=version, tell_customer=tell
-        )
-    if job.action == MassAction.UNDO_CLOSE:
-        # Each ticket with the version its close made (``MassClosing``), never None.
-        return lambda number, version: actions.undo_close(
-            actor=owner, ticket=number, expected_version=int(version or 0)
-        )
-    if job.action == MassAction.DELETE:
-        return lambda number, version: actions.delete_permanently(
-            actor=owner, ticket=number, expected_version=version
-        )
+        return lambda batch: actions.close_each(actor=owner, selection=batch, tell_customer=tell)
     if job.action == MassAction.PRIORITY:
         priority = int(parameters["priority"])
-        return lambda number, version: actions.change(
-            actor=owner, ticket=number, expected_version=version, priority=priority
+        return lambda batch: actions.change_priority_each(
+            actor=owner, selection=batch, priority=priority
         )
     if job.action == MassAction.ASSIGN:
         assignee = (
@@ -442,15 +460,28 @@ def _action(job: MassJob, owner: User) -> Act:
         )
         if assignee is None:
             raise ValidationError(_("The person to assign the tickets to is gone."))
-        return lambda number, version: actions.assign(
-            actor=owner, ticket=number, expected_version=version, assignee=assignee
+        return lambda batch: actions.assign_each(actor=owner, selection=batch, assignee=assignee)
+    if job.action == MassAction.MOVE:
+        queue = Queue.objects.filter(pk=parameters.get("queue")).first()
+        if queue is None:
+            raise ValidationError(_("The queue to move the tickets to is gone."))
+        return lambda batch: actions.move_each(actor=owner, selection=batch, queue=queue)
+    return None
+
+
+def _action(job: MassJob, owner: User) -> Act:
+    """The action for one ticket: deleting, or undoing a close (which reads each
+    ticket's history)."""
+    if job.action == MassAction.UNDO_CLOSE:
+        # Each ticket with the version its close made (``MassClosing``), never None.
+        return lambda number, version: actions.undo_close(
+            actor=owner, ticket=number, expected_version=int(version or 0)
         )
-    queue = Queue.objects.filter(pk=parameters.get("queue")).first()
-    if queue is None:
-        raise ValidationError(_("The queue to move the tickets to is gone."))
-    return lambda number, version: actions.move(
-        actor=owner, ticket=number, expected_version=version, queue=queue
-    )
+    if job.action == MassAction.DELETE:
+        return lambda number, version: actions.delete_permanently(
+            actor=owner, ticket=number, expected_version=version
+        )
+    raise ValueError(f"{job.action!r} has no action for one ticket.")
 
 
 def _reason(error: Exception, *, undoing: bool = False) -> str:

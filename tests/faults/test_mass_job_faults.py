@@ -55,7 +55,8 @@ def test_a_worker_killed_mid_job_leaves_it_resumable_and_nothing_is_done_twice(
         tell_customers=False,
     )
     with redis_environment(tmp_path) as env:
-        env = {**env, "JOB_INTERVALS": "mass-actions=1"}
+        # Batches of five: the kill lands between two of them, well before the last.
+        env = {**env, "JOB_INTERVALS": "mass-actions=1", "MASS_ACTION_BATCH": "5"}
         first = Process(["worker"], env, tmp_path / "worker-1.log")
         workers.append(first)
         subprocess.run(  # noqa: S603

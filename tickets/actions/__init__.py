@@ -7,17 +7,24 @@ change commits (tickets/signals.py). The actor is a person (``User``) or a
 named part of the system (``accounts.actors.System``). A caller that showed the
 ticket to a person passes the version it showed as ``expected_version``; if
 somebody changed the ticket meanwhile, ``Conflict`` names what changed.
-``core.editing`` is the skeleton they share.
+``core.editing`` is the skeleton they share; ``core.edit_each`` its form for
+many tickets in one transaction (``close_each`` and the others a mass action's
+batch uses).
 """
 
-from tickets.actions.assignment import assign, pick_up, release
-from tickets.actions.closing import close, reopen, undo_close
-from tickets.actions.core import AlreadyAssigned, Conflict
+from tickets.actions.assignment import assign, assign_each, pick_up, release
+from tickets.actions.closing import close, close_each, reopen, undo_close
+from tickets.actions.core import AlreadyAssigned, Conflict, EachOutcome
 from tickets.actions.deletion import delete_permanently
 from tickets.actions.merging import merge, split_off
 from tickets.actions.opening import open_ticket
-from tickets.actions.properties import change, change_account, change_details
-from tickets.actions.queues import move
+from tickets.actions.properties import (
+    change,
+    change_account,
+    change_details,
+    change_priority_each,
+)
+from tickets.actions.queues import move, move_each
 from tickets.actions.replies import add_note, answer, customer_reply
 from tickets.actions.system import (
     add_system_note,
@@ -31,20 +38,25 @@ from tickets.actions.system import (
 __all__ = [
     "AlreadyAssigned",
     "Conflict",
+    "EachOutcome",
     "add_note",
     "add_system_note",
     "answer",
     "assign",
+    "assign_each",
     "change",
     "change_account",
     "change_details",
+    "change_priority_each",
     "close",
+    "close_each",
     "customer_reply",
     "delete_permanently",
     "escalate",
     "escalate_before_breach",
     "merge",
     "move",
+    "move_each",
     "open_ticket",
     "pick_up",
     "record_decryption",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied
 
 from accounts.actors import Actor
@@ -9,7 +11,9 @@ from accounts.models import User
 from tickets import signals
 from tickets.actions.core import (
     AlreadyAssigned,
+    EachOutcome,
     check_assignee,
+    edit_each,
     editing,
     require_staff,
     require_supervisor,
@@ -46,6 +50,21 @@ def assign(
             check_assignee(assignee)
         edit.set_assignee(assignee)
     return edit.ticket
+
+
+def assign_each(
+    *, actor: Actor, selection: Sequence[tuple[int, int | None]], assignee: User | None
+) -> EachOutcome:
+    """``assign`` for many tickets in one transaction (a mass assignment's batch)."""
+    require_supervisor(actor)
+    if assignee is not None:
+        check_assignee(assignee)
+    return edit_each(
+        selection,
+        actor=actor,
+        signal=signals.assigned,
+        change=lambda edit: edit.set_assignee(assignee),
+    )
 
 
 def release(*, actor: Actor, ticket: Ticket | int, expected_version: int | None = None) -> Ticket:

@@ -17,15 +17,17 @@ and sends the domain signal on commit. No change, no version, no signal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.actors import Actor, System, SystemPart
@@ -273,9 +275,12 @@ def add_message(
 class Edit:
     """The changes one action makes to one locked ticket, recorded on leaving ``editing``."""
 
-    def __init__(self, ticket: Ticket, actor: Actor) -> None:
+    def __init__(self, ticket: Ticket, actor: Actor, *, now: datetime | None = None) -> None:
         self.ticket = ticket
         self.actor = actor
+        # One time for every ticket of ``edit_each``: tickets changed alike are
+        # saved by one UPDATE. None: the time of each change.
+        self.now = now
         self.changes: list[Change] = []
         self.fields: set[str] = set()
         self.messages: list[Message] = []
@@ -322,7 +327,7 @@ class Edit:
         if ticket.status == status:
             return
         self.record("status", ticket.status, status)
-        now = timezone.now()
+        now = self.now or timezone.now()
         if status in DONE_STATUSES and ticket.status not in DONE_STATUSES:
             self.set_quietly(closed_at=now)
         elif status not in DONE_STATUSES and ticket.closed_at is not None:
@@ -356,30 +361,49 @@ class Edit:
     def save(self, signal: signals.DomainSignal) -> list[Event]:
         if not self.changes:
             return []
+        self.ticket.save(update_fields=self.next_version())
+        events = write_events(
+            self.ticket, self.actor, self.changes, signal, version=self.ticket.version
+        )
+        self.call_hooks()
+        return events
+
+    def next_version(self) -> list[str]:
+        """Give the ticket its new version (and time of change); the fields to save."""
         ticket = self.ticket
         ticket.version += 1
         saved = [*sorted(self.fields), "version"]
         if self.touches_modified:
-            ticket.modified_at = timezone.now()
+            ticket.modified_at = self.now or timezone.now()
             saved.append("modified_at")
-        ticket.save(update_fields=saved)
-        events = write_events(ticket, self.actor, self.changes, signal, version=ticket.version)
+        return saved
+
+    def call_hooks(self) -> None:
+        """Tell the in-transaction hooks (the mail outbox) what was saved."""
+        self.announce_messages()
+        changes = self.status_changes()
+        if changes:
+            hooks.statuses_changed.send(sender=Ticket, changes=changes)
+
+    def announce_messages(self) -> None:
         # Messages first: an answer that closes its ticket (auto-close 0) is mailed
         # before "your ticket was closed", and the outbox keeps that order.
         for message in self.messages:
-            hooks.message_added.send(sender=Message, ticket=ticket, message=message)
-        for change in self.changes:
-            if change.code == "status":
-                hooks.status_changed.send(
-                    sender=Ticket,
-                    ticket=ticket,
-                    old=change.old,
-                    new=change.new,
-                    actor=self.actor,
-                    tell_customer=self.tell_customer,
-                    notice_delay=self.notice_delay,
-                )
-        return events
+            hooks.message_added.send(sender=Message, ticket=self.ticket, message=message)
+
+    def status_changes(self) -> list[hooks.StatusChange]:
+        return [
+            hooks.StatusChange(
+                ticket=self.ticket,
+                old=str(change.old),
+                new=str(change.new),
+                actor=self.actor,
+                tell_customer=self.tell_customer,
+                notice_delay=self.notice_delay,
+            )
+            for change in self.changes
+            if change.code == "status"
+        ]
 
 
 def write_events(
@@ -430,3 +454,119 @@ def editing(
         edit = Edit(lock(ticket, actor, expected_version), actor)
         yield edit
         edit.save(signal)
+
+
+# Many tickets at once ---------------------------------------------------------------
+
+#: What refuses one ticket of many: the others go on.
+REFUSALS: tuple[type[Exception], ...] = (
+    PermissionDenied,
+    ValidationError,
+    Ticket.DoesNotExist,
+    Conflict,
+)
+
+
+@dataclass
+class EachOutcome:
+    """What an action on many tickets (``edit_each``) did, ticket by ticket."""
+
+    #: saved under a new version, in the selection's order
+    changed: list[Ticket] = dataclasses.field(default_factory=list)
+    #: there was nothing to change (closing a closed ticket)
+    unchanged: list[Ticket] = dataclasses.field(default_factory=list)
+    #: number -> why it was left alone: one of ``REFUSALS``; a ticket the actor may
+    #: not see reads as one that is not there (``Ticket.DoesNotExist``)
+    refused: dict[int, Exception] = dataclasses.field(default_factory=dict)
+
+
+def edit_each(
+    selection: Sequence[tuple[int, int | None]],
+    *,
+    actor: Actor,
+    signal: signals.DomainSignal,
+    change: Callable[[Edit], None],
+) -> EachOutcome:
+    """``editing`` for many tickets at once (a mass action's batch), in one transaction.
+
+    ``selection`` gives each ticket's number and the version the person saw (or
+    None). Every ticket is locked by one query through the actor's visibility;
+    ``change`` is called with the ``Edit`` of each in turn and must only change
+    fields (it may read, never write: no messages), so a refusal it raises (one
+    of ``REFUSALS``) drops that ticket alone. Then they are saved together: one
+    UPDATE for the tickets given the same values, one INSERT of all their
+    events, and for each ticket the hooks and the domain signal ``editing``
+    gives it. An error that is not a refusal rolls back every ticket.
+    """
+    wanted = sorted(dict(selection).items())
+    outcome = EachOutcome()
+    with stored_files.atomic():
+        locked = {
+            ticket.number: ticket
+            for ticket in visible_to_actor(actor)
+            .select_for_update(of=("self",))
+            .select_related("queue")
+            .filter(number__in=[number for number, _version in wanted])
+            .order_by("number")
+        }
+        now = timezone.now()
+        edits: list[Edit] = []
+        for number, expected_version in wanted:
+            ticket = locked.get(number)
+            try:
+                if ticket is None:
+                    raise Ticket.DoesNotExist(f"There is no ticket #{number}.")
+                if expected_version is not None and ticket.version != expected_version:
+                    raise Conflict(ticket, expected_version)
+                edit = Edit(ticket, actor, now=now)
+                change(edit)
+            except REFUSALS as error:
+                outcome.refused[number] = error
+                continue
+            if edit.messages:
+                raise TypeError("edit_each saves fields only; a message needs editing().")
+            if edit.changed:
+                edits.append(edit)
+            else:
+                outcome.unchanged.append(ticket)
+        _save_each(edits, signal, now)
+    outcome.changed = [edit.ticket for edit in edits]
+    return outcome
+
+
+def _save_each(edits: list[Edit], signal: signals.DomainSignal, now: datetime) -> None:
+    """Save the edits of ``edit_each``: tickets given the same values by one UPDATE."""
+    alike: dict[tuple[tuple[str, object], ...], list[Edit]] = {}
+    for edit in edits:
+        fields = [name for name in edit.next_version() if name != "version"]
+        values = tuple((name, _comparable(getattr(edit.ticket, name))) for name in fields)
+        alike.setdefault(values, []).append(edit)
+    for values, group in alike.items():
+        first = group[0].ticket
+        Ticket.objects.filter(pk__in=[edit.ticket.pk for edit in group]).update(
+            version=F("version") + 1, **{name: getattr(first, name) for name, _value in values}
+        )
+    events = [
+        event_for(edit.ticket, edit.actor, change, version=edit.ticket.version)
+        for edit in edits
+        for change in edit.changes
+    ]
+    for event in events:
+        event.created_at = now
+    Event.objects.bulk_create(events)
+    written = iter(events)
+    for edit in edits:
+        announce(signal, edit.ticket.number, edit.actor, [next(written) for _ in edit.changes])
+    # The hooks hear the batch at once: the outbox writes its notices in one INSERT.
+    changes = [change for edit in edits for change in edit.status_changes()]
+    if changes:
+        hooks.statuses_changed.send(sender=Ticket, changes=changes)
+
+
+def _comparable(value: object) -> object:
+    """A field's value as a key: a row by its id."""
+    if isinstance(value, models.Model):
+        return (type(value), value.pk)
+    if isinstance(value, list | dict):
+        return repr(value)
+    return value

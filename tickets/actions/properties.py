@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 
 from accounts.actors import Actor
 from accounts.models import Account
 from tickets import signals
 from tickets.actions.core import (
+    EachOutcome,
     check_email,
     check_priority,
     check_title,
+    edit_each,
     editing,
     require_staff,
 )
@@ -41,6 +45,20 @@ def change(
         if is_sticky is not None:
             edit.set("is_sticky", is_sticky, code="sticky")
     return edit.ticket
+
+
+def change_priority_each(
+    *, actor: Actor, selection: Sequence[tuple[int, int | None]], priority: int
+) -> EachOutcome:
+    """``change(priority=...)`` for many tickets in one transaction (a mass action's batch)."""
+    require_staff(actor)
+    check_priority(priority)
+    return edit_each(
+        selection,
+        actor=actor,
+        signal=signals.properties_changed,
+        change=lambda edit: edit.set("priority", priority),
+    )
 
 
 def change_details(
