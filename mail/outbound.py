@@ -252,7 +252,7 @@ def queue_closed_notices(
     """The queue's notice that a ticket was resolved or closed, for each of ``tickets``
     whose queue has one, written by one INSERT, to be composed by the worker that
     sends it (``compose_pending``); with ``delay`` each is due only then, so that
-    undoing the close meanwhile can withdraw it (``outbox.withdraw_closed_notice``).
+    undoing the close meanwhile can withdraw it (``outbox.withdraw_closed_notices``).
 
     Only what the closing knows is written in its transaction: the recipient, how
     the ticket ended and the notice's own Message-ID. Who reads it, the portal link,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -236,27 +237,38 @@ def answer_mail_of(message: Message) -> list[OutgoingMail]:
     return [row for row in rows.order_by("id") if not tokens.is_staff_token_id(row.message_id)]
 
 
-def withdraw_closed_notice(ticket: Ticket, *, since: datetime) -> int:
-    """Take back the notices that the ticket was closed written since ``since`` that no
-    sender has claimed yet (the close was undone); how many.
+def withdraw_closed_notices(undone: Sequence[tuple[Ticket, datetime]]) -> int:
+    """Take back, for each (ticket, since), the notices that the ticket was closed
+    written since then that no sender has claimed yet (the close was undone); how many.
 
     A sender claims a row with a conditional UPDATE of a queued row, and this is a
     conditional DELETE of a queued row never tried: whichever comes first, the other
     changes nothing, so a notice goes out whole or not at all. One tried before may
     have reached the server already and stays.
     """
+    if not undone:
+        return 0
+    since_of = {ticket.pk: since for ticket, since in undone}
     rows = OutgoingMail.objects.filter(
-        ticket=ticket,
+        ticket_id__in=sorted(since_of),
         kind=OutgoingKind.CLOSED,
         state=OutgoingState.QUEUED,
         attempts=0,
-        created_at__gte=since,
+        created_at__gte=min(since_of.values()),
     )
-    withdrawn = list(rows.values_list("pk", "recipient"))
-    _total, deleted = rows.filter(pk__in=[pk for pk, _recipient in withdrawn]).delete()
+    withdrawn = [
+        (pk, ticket_id, recipient)
+        for pk, ticket_id, recipient, created_at in rows.values_list(
+            "pk", "ticket_id", "recipient", "created_at"
+        )
+        if created_at >= since_of[ticket_id]
+    ]
+    if not withdrawn:
+        return 0
+    _total, deleted = rows.filter(pk__in=[pk for pk, _ticket, _recipient in withdrawn]).delete()
     # Later mail of the ticket waited for these; nobody else hands it on now.
-    for pk, recipient in withdrawn:
-        _release_next(OutgoingMail(pk=pk, ticket_id=ticket.pk, recipient=recipient))
+    for pk, ticket_id, recipient in withdrawn:
+        _release_next(OutgoingMail(pk=pk, ticket_id=ticket_id, recipient=recipient))
     return deleted.get(OutgoingMail._meta.label, 0)
 
 

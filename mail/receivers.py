@@ -51,6 +51,8 @@ def notify_closed(sender: Any, *, changes: list[hooks.StatusChange], **kwargs: A
         outbound.queue_closed_notices(tickets, delay=delay)
 
 
-@receiver(hooks.close_undone, dispatch_uid="mail.withdraw_closed_notice")
-def withdraw_closed_notice(sender: Any, *, ticket: Ticket, closing: Event, **kwargs: Any) -> None:
-    outbox.withdraw_closed_notice(ticket, since=closing.created_at)
+@receiver(hooks.closes_undone, dispatch_uid="mail.withdraw_closed_notice")
+def withdraw_closed_notices(
+    sender: Any, *, undone: list[tuple[Ticket, Event]], **kwargs: Any
+) -> None:
+    outbox.withdraw_closed_notices([(ticket, closing.created_at) for ticket, closing in undone])

@@ -23,7 +23,12 @@ from datetime import datetime, timedelta
 
 from sla.business_time import Hours, around_the_clock, running_time_until_target
 from sla.models import Policy
-from tickets.due_times import DueTimes, clear_due_times, store_due_times, stored_due_times
+from tickets.due_times import (
+    DueTimes,
+    clear_due_times,
+    store_many_due_times,
+    stored_due_times,
+)
 from tickets.models import DONE_STATUSES, Event, EventCode, Status, Ticket
 
 #: The statuses in which no clock runs.
@@ -166,16 +171,48 @@ def changed(number: int) -> tuple[DueTimes, bool] | None:
     return None if ticket is None else _changed(ticket)
 
 
-def _changed(ticket: Ticket) -> tuple[DueTimes, bool]:
+def _changed(ticket: Ticket, rules: _Rules | None = None) -> tuple[DueTimes, bool]:
     """A resolved or closed ticket has none, found without looking for its policy:
-    a mass close of 10,000 tickets asks nothing more of each."""
+    a mass close of 10,000 tickets asks nothing more of each. ``rules``: the
+    policies, hours and clock events of a batch, read at once (else this ticket's)."""
     stored = stored_due_times(ticket)
     due = DueTimes()
     if ticket.status not in DONE_STATUSES:
-        policy = policy_of(ticket)
-        if policy is not None:
-            due = due_times(ticket, policy, hours_of(policy), moments_of(ticket.number))
+        if rules is None:
+            policy = policy_of(ticket)
+            if policy is not None:
+                due = due_times(ticket, policy, hours_of(policy), moments_of(ticket.number))
+        else:
+            policy = rules.policy_of(ticket)
+            if policy is not None:
+                due = due_times(ticket, policy, rules.hours_of(policy), rules.moments[ticket.pk])
     return due, due != stored or ticket.next_due_at != due.next
+
+
+class _Rules:
+    """What the due times of many tickets are computed from, read once for all:
+    the policies of their queues, each calendar's hours, each ticket's clock events."""
+
+    def __init__(self, tickets: Sequence[Ticket]) -> None:
+        self.policies: dict[int, list[Policy]] = {}
+        # In the order ``policy_of`` takes the first of.
+        for policy in Policy.objects.filter(
+            queue_id__in={ticket.queue_id for ticket in tickets}
+        ).select_related("calendar"):
+            self.policies.setdefault(policy.queue_id, []).append(policy)
+        self.moments = moments_of_many(ticket.number for ticket in tickets)
+        self._hours: dict[int | None, Hours] = {}
+
+    def policy_of(self, ticket: Ticket) -> Policy | None:
+        for policy in self.policies.get(ticket.queue_id, ()):
+            if policy.lowest_priority <= ticket.priority <= policy.highest_priority:
+                return policy
+        return None
+
+    def hours_of(self, policy: Policy) -> Hours:
+        if policy.calendar_id not in self._hours:
+            self._hours[policy.calendar_id] = hours_of(policy)
+        return self._hours[policy.calendar_id]
 
 
 def refresh(number: int) -> None:
@@ -185,17 +222,23 @@ def refresh(number: int) -> None:
 
 
 def refresh_many(numbers: Iterable[int]) -> None:
-    """``refresh`` for many tickets: one read of them, a write only where a due time
-    changed (one for all those that lost theirs, as a mass close's tickets do)."""
+    """``refresh`` for many tickets: one read of them and of what their due times
+    follow from, a write only where a due time changed (one for all those that
+    lost theirs, as a mass close's tickets do; one for those given new ones)."""
     wanted = sorted(set(numbers))
+    tickets = list(Ticket.objects.filter(number__in=wanted).only(*DUE_FIELDS).order_by("number"))
+    rules = _Rules([ticket for ticket in tickets if ticket.status not in DONE_STATUSES])
     cleared: list[int] = []
-    for ticket in Ticket.objects.filter(number__in=wanted).only(*DUE_FIELDS).order_by("number"):
-        due, differs = _changed(ticket)
+    stored: dict[int, DueTimes] = {}
+    for ticket in tickets:
+        due, differs = _changed(ticket, rules)
         if not differs:
             continue
         if due == DueTimes():
             cleared.append(ticket.number)
         else:
-            store_due_times(ticket.number, due)
+            stored[ticket.number] = due
     if cleared:
         clear_due_times(cleared)
+    if stored:
+        store_many_due_times(stored)

@@ -179,3 +179,48 @@ def test_an_error_that_is_no_refusal_rolls_back_the_whole_batch(world, monkeypat
         actions.close_each(actor=world.supervisor, selection=selection(tickets))
     assert [refreshed(t).status for t in tickets] == [Status.NEW] * 3
     assert not Event.objects.filter(ticket__in=tickets, code="status").exists()
+
+
+def test_undo_close_each_reopens_what_the_closes_made_and_refuses_the_rest(world):
+    world.billing.closed_ticket_response = "Your ticket is closed."
+    world.billing.save()
+    tickets = open_tickets(4, world.billing)
+    closed = actions.close_each(actor=world.supervisor, selection=selection(tickets)).changed
+    actions.add_note(actor=SETUP, ticket=closed[1], text="Changed since")
+    answered = closed[1]
+    by_other = actions.reopen(actor=SETUP, ticket=closed[2])
+    by_other = actions.close(actor=world.admin, ticket=by_other)
+    chosen = [
+        (closed[0].number, closed[0].version),
+        (closed[1].number, closed[1].version),  # a note since: a conflict
+        (by_other.number, by_other.version),  # closed by somebody else: a supervisor may
+        (closed[3].number, closed[3].version),
+    ]
+    done = actions.undo_close_each(actor=world.supervisor, selection=chosen)
+    assert [t.number for t in done.changed] == [closed[0].number, by_other.number, closed[3].number]
+    assert set(done.refused) == {answered.number}
+    assert isinstance(done.refused[answered.number], actions.Conflict)
+    assert [refreshed(t).status for t in tickets] == [
+        Status.NEW,
+        Status.CLOSED,
+        Status.REOPENED,  # it was reopened before the other supervisor's close
+        Status.NEW,
+    ]
+    # The notices of the closes taken back had not gone: they are withdrawn; the
+    # ticket whose undo was refused keeps its own.
+    left = OutgoingMail.objects.filter(kind=OutgoingKind.CLOSED)
+    assert sorted(left.values_list("ticket_id", flat=True)) == sorted(
+        [closed[1].number, by_other.number]
+    )
+
+
+def test_an_agent_may_undo_only_their_own_closes(world):
+    tickets = open_tickets(2, world.billing, assignee=world.agent)
+    own = actions.close(actor=world.agent, ticket=tickets[0])
+    theirs = actions.close(actor=world.supervisor, ticket=tickets[1])
+    done = actions.undo_close_each(
+        actor=world.agent, selection=[(own.number, own.version), (theirs.number, theirs.version)]
+    )
+    assert [t.number for t in done.changed] == [own.number]
+    assert isinstance(done.refused[theirs.number], PermissionDenied)
+    assert refreshed(tickets[1]).status == Status.CLOSED

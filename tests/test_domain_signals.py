@@ -152,6 +152,14 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         lambda world, ticket: actions.close(actor=world.supervisor, ticket=ticket),
     ),
+    "undo_close_each": Scenario(
+        "reopened",
+        lambda world, ticket: actions.undo_close_each(
+            actor=world.supervisor,
+            selection=[(ticket.number, Ticket.objects.get(pk=ticket.pk).version)],
+        ),
+        lambda world, ticket: actions.close(actor=world.supervisor, ticket=ticket),
+    ),
     "delete_permanently": Scenario(
         "deleted",
         lambda world, ticket: actions.delete_permanently(actor=world.supervisor, ticket=ticket),

@@ -40,6 +40,24 @@ def store_due_times(number: int, due: DueTimes) -> bool:
     )
 
 
+def store_many_due_times(due: dict[int, DueTimes]) -> None:
+    """``store_due_times`` for many tickets (by number) in a few statements."""
+    Ticket.objects.bulk_update(
+        [
+            Ticket(
+                number=number,
+                first_response_due_at=times.first_response,
+                next_response_due_at=times.next_response,
+                resolution_due_at=times.resolution,
+                next_due_at=times.next,
+            )
+            for number, times in sorted(due.items())
+        ],
+        ["first_response_due_at", "next_response_due_at", "resolution_due_at", "next_due_at"],
+        batch_size=200,
+    )
+
+
 def clear_due_times(numbers: list[int]) -> int:
     """Take the due times of these tickets away (they were resolved or closed)."""
     return Ticket.objects.filter(number__in=numbers).update(

@@ -43,6 +43,7 @@ class StatusChange:
 #: changes (a list of ``StatusChange``): one action's, or a mass action's whole batch,
 #: so that a receiver writes its rows for all of them at once
 statuses_changed = Signal()
-#: ticket, closing (the Event of the close that was taken back: a notice of it that
-#: has not begun to go out is withdrawn)
-close_undone = Signal()
+#: undone, a list of (ticket, closing): the Event of each close that was taken back
+#: (a notice of it that has not begun to go out is withdrawn); one action's, or a
+#: mass undo's whole batch
+closes_undone = Signal()

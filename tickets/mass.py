@@ -397,7 +397,10 @@ def _apply_each(job: MassJob, each: ActEach, batch: list[tuple[int, int | None]]
     outcome = _Outcome(
         last_number=batch[-1][0], done=len(done.changed), skipped=len(done.unchanged)
     )
-    outcome.refusals = [(number, _reason(error)) for number, error in sorted(done.refused.items())]
+    undoing = job.action == MassAction.UNDO_CLOSE
+    outcome.refusals = [
+        (number, _reason(error, undoing=undoing)) for number, error in sorted(done.refused.items())
+    ]
     if job.action == MassAction.CLOSE:
         outcome.closed = [(ticket.number, ticket.version) for ticket in done.changed]
     return outcome
@@ -442,11 +445,16 @@ def _apply_one_by_one(
 
 def _action_each(job: MassJob, owner: User) -> ActEach | None:
     """The action for all tickets of a batch at once, with the job's choices looked up
-    now; None for the actions done one ticket at a time (delete, undo a close)."""
+    now; None for deleting, done one ticket at a time."""
     parameters = job.parameters
     if job.action == MassAction.CLOSE:
         tell = bool(parameters.get("tell_customers", True))
         return lambda batch: actions.close_each(actor=owner, selection=batch, tell_customer=tell)
+    if job.action == MassAction.UNDO_CLOSE:
+        # Each ticket with the version its close made (``MassClosing``), never None.
+        return lambda batch: actions.undo_close_each(
+            actor=owner, selection=[(number, int(version or 0)) for number, version in batch]
+        )
     if job.action == MassAction.PRIORITY:
         priority = int(parameters["priority"])
         return lambda batch: actions.change_priority_each(
@@ -470,13 +478,7 @@ def _action_each(job: MassJob, owner: User) -> ActEach | None:
 
 
 def _action(job: MassJob, owner: User) -> Act:
-    """The action for one ticket: deleting, or undoing a close (which reads each
-    ticket's history)."""
-    if job.action == MassAction.UNDO_CLOSE:
-        # Each ticket with the version its close made (``MassClosing``), never None.
-        return lambda number, version: actions.undo_close(
-            actor=owner, ticket=number, expected_version=int(version or 0)
-        )
+    """The action for one ticket: deleting (each ticket's files and rows go)."""
     if job.action == MassAction.DELETE:
         return lambda number, version: actions.delete_permanently(
             actor=owner, ticket=number, expected_version=version
@@ -546,13 +548,16 @@ def undo_close(*, actor: User, job: MassJob) -> Undone:
         )
         transaction.on_commit(partial(enqueue, undone.job.pk), robust=True)
         return undone
-    for number, version in closed:
-        try:
-            actions.undo_close(actor=actor, ticket=number, expected_version=version)
-        except (actions.Conflict, PermissionDenied, ValidationError, Ticket.DoesNotExist) as error:
-            undone.refusals.append((number, _reason(error, undoing=True)))
-        else:
-            undone.reopened += 1
+    try:
+        done = actions.undo_close_each(actor=actor, selection=closed)
+    except (PermissionDenied, ValidationError) as error:
+        reason = _reason(error, undoing=True)
+        undone.refusals = [(number, reason) for number, _version in closed]
+        return undone
+    undone.reopened = len(done.changed)
+    undone.refusals = [
+        (number, _reason(error, undoing=True)) for number, error in sorted(done.refused.items())
+    ]
     return undone
 
 

@@ -249,3 +249,57 @@ class TestStoredQuietly:
         with at(berlin(2026, 3, 2, 10, 10)):
             refresh_queues([desk.support.pk])
         assert due(ticket)[0] == berlin(2026, 3, 2, 12, 0)
+
+
+class TestManyAtOnce:
+    """A mass action's batch: the due times of many tickets, from one read of the rules."""
+
+    def test_an_undone_mass_close_gives_each_ticket_the_due_times_it_had(self, desk):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from sla import clocks
+
+        tickets = [
+            opened(desk, priority=10),  # support, office hours, 1-69
+            opened(desk, berlin(2026, 3, 6, 16, 30), priority=80),  # support 70-99, Friday
+            opened(desk, queue=desk.billing),  # billing, every minute counts
+            opened(desk, queue=desk.sales),  # no policy
+        ]
+        before = [due(ticket) for ticket in tickets]
+        assert before[0] != before[1] != before[2] and before[3] == (None,) * 4
+        selection = [(ticket.number, None) for ticket in tickets]
+        closed = desk.act(
+            berlin(2026, 3, 2, 12), actions.close_each, actor=desk.admin, selection=selection
+        )
+        assert [due(ticket) for ticket in tickets] == [(None,) * 4] * 4
+        desk.act(
+            berlin(2026, 3, 2, 12, 5),
+            actions.undo_close_each,
+            actor=desk.admin,
+            selection=[(ticket.number, ticket.version) for ticket in closed.changed],
+        )
+        after = [due(ticket) for ticket in tickets]
+        # The batch computed what one ticket at a time computes (its own reads).
+        for ticket, stored in zip(tickets, after, strict=True):
+            times = clocks.compute(ticket.number)
+            assert times is not None
+            assert stored == (
+                times.first_response,
+                times.next_response,
+                times.resolution,
+                times.next,
+            )
+        # Closed from 12:00 to 12:05 stopped the clock: resolution five minutes later.
+        resolution = before[0][2]
+        assert resolution is not None and after[0][2] == resolution + timedelta(minutes=5)
+        assert after[0][0] == before[0][0] and after[3] == (None,) * 4
+        # As many queries for four as for one.
+        Ticket.objects.update(next_due_at=None, first_response_due_at=None)
+        counts = []
+        for numbers in ([tickets[0].number], [ticket.number for ticket in tickets]):
+            with CaptureQueriesContext(connection) as queries:
+                clocks.refresh_many(numbers)
+            counts.append(len(queries))
+        assert counts[0] == counts[1]
+        assert [due(ticket) for ticket in tickets] == after

@@ -13,7 +13,7 @@ batch uses).
 """
 
 from tickets.actions.assignment import assign, assign_each, pick_up, release
-from tickets.actions.closing import close, close_each, reopen, undo_close
+from tickets.actions.closing import close, close_each, reopen, undo_close, undo_close_each
 from tickets.actions.core import AlreadyAssigned, Conflict, EachOutcome
 from tickets.actions.deletion import delete_permanently
 from tickets.actions.merging import merge, split_off
@@ -66,4 +66,5 @@ __all__ = [
     "reopen",
     "split_off",
     "undo_close",
+    "undo_close_each",
 ]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.actors import Actor, System
 from accounts.models import User
-from tickets import hooks, signals
+from tickets import signals
 from tickets.actions.core import (
     EachOutcome,
     Edit,
@@ -102,15 +102,46 @@ def undo_close(*, actor: User, ticket: Ticket | int, expected_version: int) -> T
         ticket, actor=actor, expected_version=expected_version, signal=signals.reopened
     ) as edit:
         locked = edit.ticket
-        # The close alone made this version: a merge also closes, and is not undone here.
         made = list(Event.objects.filter(ticket_id=locked.pk, version=locked.version))
-        closing = made[0] if len(made) == 1 else None
-        if closing is None or closing.code != EventCode.STATUS or closing.new != Status.CLOSED:
-            raise ValidationError(
-                f"The last change of ticket #{locked.number} was not a close; nothing was undone."
-            )
-        if closing.actor_id != actor.pk and not (staff is not None and staff.is_supervising):
-            raise PermissionDenied("Only who closed the ticket, or a supervisor, may undo it.")
-        edit.set_status(closing.old or Status.REOPENED)
-        hooks.close_undone.send(sender=Ticket, ticket=locked, closing=closing)
+        _undo_close(edit, made, may_undo_others=staff is not None and staff.is_supervising)
     return edit.ticket
+
+
+def undo_close_each(*, actor: User, selection: Sequence[tuple[int, int]]) -> EachOutcome:
+    """``undo_close`` for many tickets in one transaction (the undo of a mass close):
+    each ticket with the version its close made."""
+    staff = require_staff(actor)
+    wanted = {(number, version) for number, version in selection}
+    # The events of each version the closes made, read at once: a version's events
+    # never change, and a ticket whose version moved since is a conflict anyway.
+    made: dict[tuple[int, int], list[Event]] = {}
+    for event in Event.objects.filter(
+        ticket_id__in={number for number, _version in wanted},
+        version__in={version for _number, version in wanted},
+    ).order_by("pk"):
+        if (event.ticket_id, event.version) in wanted:
+            made.setdefault((event.ticket_id, event.version), []).append(event)
+    may_undo_others = staff is not None and staff.is_supervising
+
+    def undo(edit: Edit) -> None:
+        key = (edit.ticket.pk, edit.ticket.version)
+        _undo_close(edit, made.get(key, []), may_undo_others=may_undo_others)
+
+    return edit_each(list(selection), actor=actor, signal=signals.reopened, change=undo)
+
+
+def _undo_close(edit: Edit, made: list[Event], *, may_undo_others: bool) -> None:
+    """``made``: the events of the ticket's current version."""
+    locked = edit.ticket
+    # The close alone made this version: a merge also closes, and is not undone here.
+    closing = made[0] if len(made) == 1 else None
+    if closing is None or closing.code != EventCode.STATUS or closing.new != Status.CLOSED:
+        raise ValidationError(
+            f"The last change of ticket #{locked.number} was not a close; nothing was undone."
+        )
+    actor = edit.actor
+    if not (isinstance(actor, User) and closing.actor_id == actor.pk) and not may_undo_others:
+        raise PermissionDenied("Only who closed the ticket, or a supervisor, may undo it.")
+    edit.set_status(closing.old or Status.REOPENED)
+    # Its notice, if not yet gone, is withdrawn with the others of the batch (the hooks).
+    edit.undone_closing = closing

@@ -290,6 +290,8 @@ class Edit:
         # The closing notice waits this long before it goes: a close that may still
         # be undone (the panel) tells the customer only once it is no longer.
         self.notice_delay: timedelta | None = None
+        # The close this change took back (``undo_close``), for the hooks.
+        self.undone_closing: Event | None = None
         # False: a change the system makes on its own (an escalation) leaves
         # "Last modified" alone, which otherwise means a person or a mail touched it.
         self.touches_modified = True
@@ -381,9 +383,7 @@ class Edit:
     def call_hooks(self) -> None:
         """Tell the in-transaction hooks (the mail outbox) what was saved."""
         self.announce_messages()
-        changes = self.status_changes()
-        if changes:
-            hooks.statuses_changed.send(sender=Ticket, changes=changes)
+        _status_hooks([self])
 
     def announce_messages(self) -> None:
         # Messages first: an answer that closes its ticket (auto-close 0) is mailed
@@ -558,6 +558,14 @@ def _save_each(edits: list[Edit], signal: signals.DomainSignal, now: datetime) -
     for edit in edits:
         announce(signal, edit.ticket.number, edit.actor, [next(written) for _ in edit.changes])
     # The hooks hear the batch at once: the outbox writes its notices in one INSERT.
+    _status_hooks(edits)
+
+
+def _status_hooks(edits: list[Edit]) -> None:
+    """Closes taken back, then the new statuses, of these edits, each hook once."""
+    undone = [(edit.ticket, edit.undone_closing) for edit in edits if edit.undone_closing]
+    if undone:
+        hooks.closes_undone.send(sender=Ticket, undone=undone)
     changes = [change for edit in edits for change in edit.status_changes()]
     if changes:
         hooks.statuses_changed.send(sender=Ticket, changes=changes)
