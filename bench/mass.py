@@ -18,9 +18,6 @@ customers" writes real mail into the outbox. Then, as an administrator:
 - the job on all results of a search (every working ticket the administrator
   sees), which the worker re-runs batch by batch.
 
-and, to tell what bounds it, the quiet job once more without the search
-index's receiver of the ``closed`` signal (a diagnosis only).
-
 The jobs run as the worker runs them (``mass.run``, batch after batch; huey
 queues the mail tasks in its SQLite file and nobody sends them). Numbers are
 tickets per second; the ratio to the baseline of the same run is what to
@@ -125,22 +122,6 @@ def run_child(options: argparse.Namespace) -> dict[str, Any]:
             stats.sort_stats("tottime").print_stats(30)
             print(text.getvalue(), file=sys.stderr)
         result[label]["mails"] = OutgoingMail.objects.count() - mails
-    # A diagnosis, not a way to run: the quiet job again without the search index's
-    # receiver of ``closed`` (it re-indexes each closed ticket, whose words did not change).
-    from tickets import signals
-
-    if signals.closed.disconnect(dispatch_uid="search.closed"):
-        _put_back(chosen)
-        label = "quiet, no re-indexing"
-        profile = cProfile.Profile() if options.profile == label else None
-        if profile is not None:
-            profile.enable()
-        job(label, numbers=numbers, tell_customers=False)
-        if profile is not None:
-            profile.disable()
-            text = io.StringIO()
-            pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(30)
-            print(text.getvalue(), file=sys.stderr)
     return result
 
 
@@ -203,7 +184,7 @@ def main() -> None:
     parser.add_argument("--postgres", help="also on this PostgreSQL database (dropped first)")
     parser.add_argument(
         "--profile",
-        choices=["quiet", "telling", "search", "quiet, no re-indexing"],
+        choices=["quiet", "telling", "search"],
         help="profile this job",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -225,12 +206,6 @@ def main() -> None:
             f"{result['search']['per_second']:>15.0f}{result['quiet']['seconds']:>16.1f}"
             f"{result['quiet']['per_second'] / result['single_per_second']:>6.1f}x"
         )
-        diagnosis = result.get("quiet, no re-indexing")
-        if diagnosis:
-            print(
-                f"{'':<12}quiet job without re-indexing each closed ticket: "
-                f"{diagnosis['per_second']:.0f}/s, {diagnosis['seconds']:.1f} s"
-            )
 
 
 if __name__ == "__main__":
