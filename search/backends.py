@@ -88,9 +88,12 @@ class SqliteIndex:
 
     def delete(self, numbers: Iterable[int], using: str) -> None:
         with connections[using].cursor() as cursor:
-            cursor.executemany(
-                "DELETE FROM search_ticket_fts WHERE rowid = %s", [(number,) for number in numbers]
-            )
+            wanted = sorted(numbers)
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                # Only placeholders are formatted in; the numbers are parameters.
+                cursor.execute(f"DELETE FROM search_ticket_fts WHERE rowid IN ({marks})", chunk)  # noqa: S608
 
     def differing(self, documents: Sequence[Document], using: str) -> set[int]:
         if not documents:

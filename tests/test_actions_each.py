@@ -224,3 +224,58 @@ def test_an_agent_may_undo_only_their_own_closes(world):
     assert [t.number for t in done.changed] == [own.number]
     assert isinstance(done.refused[theirs.number], PermissionDenied)
     assert refreshed(tickets[1]).status == Status.CLOSED
+
+
+def test_delete_each_deletes_what_the_supervisor_may_and_removes_the_files_after_the_commit(
+    world, media_root, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from tests.conftest import upload
+    from tickets.models import Attachment, Message
+
+    with_files = [
+        world.ticket(world.billing, attachments=[upload(f"invoice-{n}.pdf", b"%PDF-1.4")])
+        for n in range(3)
+    ]
+    names = list(Attachment.objects.values_list("file", flat=True))
+    assert len(names) == 3 and all(default_storage.exists(name) for name in names)
+    stale = actions.change(actor=SETUP, ticket=with_files[1], priority=90)
+    hidden = world.ticket(world.sales)
+    chosen = [
+        (with_files[0].number, with_files[0].version),
+        (stale.number, stale.version - 1),
+        (with_files[2].number, None),
+        (hidden.number, None),
+    ]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        done = actions.delete_each(actor=world.supervisor, selection=chosen)
+        # Until the commit the files stay: a rollback would need them.
+        assert all(default_storage.exists(name) for name in names)
+    for callback in callbacks:
+        callback()
+    gone = [with_files[0].number, with_files[2].number]
+    assert [ticket.number for ticket in done.changed] == gone
+    assert {n: type(e) for n, e in done.refused.items()} == {
+        stale.number: actions.Conflict,
+        hidden.number: Ticket.DoesNotExist,
+    }
+    assert not Ticket.objects.filter(number__in=gone).exists()
+    assert not Message.objects.filter(ticket__in=gone).exists()
+    assert not Event.objects.filter(ticket__in=gone).exists()
+    assert Ticket.objects.filter(number__in=[stale.number, hidden.number]).count() == 2
+    kept = Attachment.objects.get(message__ticket=stale).file.name
+    assert [default_storage.exists(name) for name in names] == [name == kept for name in names]
+    with pytest.raises(PermissionDenied):
+        actions.delete_each(actor=world.agent, selection=[(stale.number, None)])
+
+
+def test_a_deletion_batch_takes_as_many_queries_for_twenty_tickets_as_for_two(world):
+    few, many = open_tickets(2, world.billing), open_tickets(20, world.billing)
+    counts = []
+    for tickets in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            done = actions.delete_each(actor=world.supervisor, selection=selection(tickets))
+        assert len(done.changed) == len(tickets)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -160,6 +160,12 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         lambda world, ticket: actions.close(actor=world.supervisor, ticket=ticket),
     ),
+    "delete_each": Scenario(
+        "deleted",
+        lambda world, ticket: actions.delete_each(
+            actor=world.supervisor, selection=[(ticket.number, None)]
+        ),
+    ),
     "delete_permanently": Scenario(
         "deleted",
         lambda world, ticket: actions.delete_permanently(actor=world.supervisor, ticket=ticket),

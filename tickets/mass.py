@@ -6,17 +6,18 @@ can be checked then and writes a ``MassJob``; ``run`` does it. Small jobs run
 at once in the request, larger ones in the worker (tickets/tasks.py), which
 shows their progress on the job's page.
 
-Every ticket goes through tickets/actions as the job's owner, with the
-owner's role and visibility when its batch runs: a ticket they may no longer
-see or change is refused with the reason, the others go on. A batch is one
-transaction in which each ticket is a savepoint (the action's own atomic
-block), and the job's counts and resume point (``last_number``) are written
-in that same transaction after its tickets, under the job row's lock; the
-batch's domain signals reach the receivers that take many at once (figures,
-due times) as one list (``signals.batch``). So a
-crash or an exception rolls back the unfinished batch whole, every ticket is
-changed (with its events, hooks and signals) or untouched, and the next run
-starts after the last batch that committed: no ticket is done twice. The
+Every batch goes through the action's form for many tickets in
+tickets/actions (``close_each``, ``delete_each`` ...) as the job's owner, with
+the owner's role and visibility when the batch runs: a ticket they may no
+longer see or change is refused with the reason, the others go on. A batch
+is one transaction: its tickets are locked by one query and changed together,
+and the job's counts and resume point (``last_number``) are written in that
+same transaction after them, under the job row's lock; the batch's domain
+signals reach the receivers that take many at once (figures, due times) as
+one list (``signals.batch``). So a crash or an exception rolls back the
+unfinished batch whole, every ticket is changed (with its events, hooks and
+signals) or untouched, and the next run starts after the last batch that
+committed: no ticket is done twice. The
 expiring lock of frontdesk/locks.py keeps two workers from running one job
 at once; the sweep (``resume_unfinished``) restarts a job whose worker died.
 """
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -53,14 +53,12 @@ from tickets.models import (
     Queue,
     Ticket,
 )
-from tickets.visibility import visible_queues, visible_tickets
+from tickets.visibility import visible_queues
 
 log = logging.getLogger(__name__)
 
-#: Tickets per transaction, at most, is the setting ``MASS_ACTION_BATCH``; a
-#: batch done one ticket at a time (delete, undo) also ends after ``BATCH_SECONDS``:
-#: on SQLite a batch holds the database's write lock while it runs.
-BATCH_SECONDS = 0.5
+#: Tickets per transaction is the setting ``MASS_ACTION_BATCH``: on SQLite a
+#: batch holds the database's write lock while it runs.
 #: A selection of up to this many tickets is done in the request that asks:
 #: a page of a list, no wait for the worker.
 RUN_IN_REQUEST_UP_TO = 50
@@ -367,24 +365,17 @@ def _next_batch(job: MassJob, owner: User) -> list[tuple[int, int | None]]:
     return [(number, None) for number in found]
 
 
-Act = Callable[[int, "int | None"], "Ticket | None"]
 ActEach = Callable[[list[tuple[int, "int | None"]]], actions.EachOutcome]
 
 
 def _apply(job: MassJob, owner: User, batch: list[tuple[int, int | None]]) -> _Outcome:
-    """The batch's tickets through the action: all at once where the action has a form
-    for many (``close_each`` ...), else one by one."""
-    numbers = [number for number, _version in batch]
+    """The batch's tickets through the action's form for many (``close_each`` ...)."""
     try:
         each = _action_each(job, owner)
-        act = None if each is not None else _action(job, owner)
     except ValidationError as error:
         reason = _reason(error)
-        return _Outcome(numbers[-1], refusals=[(number, reason) for number in numbers])
-    if each is not None:
-        return _apply_each(job, each, batch)
-    assert act is not None
-    return _apply_one_by_one(job, owner, act, batch)
+        return _Outcome(batch[-1][0], refusals=[(number, reason) for number, _v in batch])
+    return _apply_each(job, each, batch)
 
 
 def _apply_each(job: MassJob, each: ActEach, batch: list[tuple[int, int | None]]) -> _Outcome:
@@ -406,46 +397,9 @@ def _apply_each(job: MassJob, each: ActEach, batch: list[tuple[int, int | None]]
     return outcome
 
 
-def _apply_one_by_one(
-    job: MassJob, owner: User, act: Act, batch: list[tuple[int, int | None]]
-) -> _Outcome:
-    """Each ticket of the batch through the action, until the batch has taken
-    ``BATCH_SECONDS``: on SQLite its transaction holds the write lock all along."""
-    numbers = [number for number, _version in batch]
-    # Not visible and not there read the same: a refusal never tells which.
-    versions = dict(
-        visible_tickets(owner).filter(number__in=numbers).values_list("number", "version")
-    )
-    outcome = _Outcome()
-    deadline = time.monotonic() + BATCH_SECONDS
-    for number, shown in batch:
-        if outcome.last_number and time.monotonic() > deadline:
-            break
-        outcome.last_number = number
-        if number not in versions:
-            outcome.refusals.append((number, _("no such ticket.")))
-            continue
-        try:
-            changed = act(number, shown)
-        except (
-            PermissionDenied,
-            ValidationError,
-            Ticket.DoesNotExist,
-            actions.Conflict,
-        ) as error:
-            undoing = job.action == MassAction.UNDO_CLOSE
-            outcome.refusals.append((number, _reason(error, undoing=undoing)))
-            continue
-        if changed is not None and changed.version == versions[number]:
-            outcome.skipped += 1
-        else:
-            outcome.done += 1
-    return outcome
-
-
-def _action_each(job: MassJob, owner: User) -> ActEach | None:
+def _action_each(job: MassJob, owner: User) -> ActEach:
     """The action for all tickets of a batch at once, with the job's choices looked up
-    now; None for deleting, done one ticket at a time."""
+    now."""
     parameters = job.parameters
     if job.action == MassAction.CLOSE:
         tell = bool(parameters.get("tell_customers", True))
@@ -455,6 +409,8 @@ def _action_each(job: MassJob, owner: User) -> ActEach | None:
         return lambda batch: actions.undo_close_each(
             actor=owner, selection=[(number, int(version or 0)) for number, version in batch]
         )
+    if job.action == MassAction.DELETE:
+        return lambda batch: actions.delete_each(actor=owner, selection=batch)
     if job.action == MassAction.PRIORITY:
         priority = int(parameters["priority"])
         return lambda batch: actions.change_priority_each(
@@ -474,16 +430,7 @@ def _action_each(job: MassJob, owner: User) -> ActEach | None:
         if queue is None:
             raise ValidationError(_("The queue to move the tickets to is gone."))
         return lambda batch: actions.move_each(actor=owner, selection=batch, queue=queue)
-    return None
-
-
-def _action(job: MassJob, owner: User) -> Act:
-    """The action for one ticket: deleting (each ticket's files and rows go)."""
-    if job.action == MassAction.DELETE:
-        return lambda number, version: actions.delete_permanently(
-            actor=owner, ticket=number, expected_version=version
-        )
-    raise ValueError(f"{job.action!r} has no action for one ticket.")
+    raise ValueError(f"{job.action!r} is not a mass action.")
 
 
 def _reason(error: Exception, *, undoing: bool = False) -> str:

@@ -15,7 +15,7 @@ batch uses).
 from tickets.actions.assignment import assign, assign_each, pick_up, release
 from tickets.actions.closing import close, close_each, reopen, undo_close, undo_close_each
 from tickets.actions.core import AlreadyAssigned, Conflict, EachOutcome
-from tickets.actions.deletion import delete_permanently
+from tickets.actions.deletion import delete_each, delete_permanently
 from tickets.actions.merging import merge, split_off
 from tickets.actions.opening import open_ticket
 from tickets.actions.properties import (
@@ -51,6 +51,7 @@ __all__ = [
     "close",
     "close_each",
     "customer_reply",
+    "delete_each",
     "delete_permanently",
     "escalate",
     "escalate_before_breach",

@@ -498,30 +498,17 @@ def edit_each(
     events, and for each ticket the hooks and the domain signal ``editing``
     gives it. An error that is not a refusal rolls back every ticket.
     """
-    wanted = sorted(dict(selection).items())
     outcome = EachOutcome()
     with stored_files.atomic():
-        locked = {
-            ticket.number: ticket
-            for ticket in visible_to_actor(actor)
-            .select_for_update(of=("self",))
-            .select_related("queue")
-            .filter(number__in=[number for number, _version in wanted])
-            .order_by("number")
-        }
+        locked = lock_each(selection, actor, outcome.refused)
         now = timezone.now()
         edits: list[Edit] = []
-        for number, expected_version in wanted:
-            ticket = locked.get(number)
+        for ticket in locked:
             try:
-                if ticket is None:
-                    raise Ticket.DoesNotExist(f"There is no ticket #{number}.")
-                if expected_version is not None and ticket.version != expected_version:
-                    raise Conflict(ticket, expected_version)
                 edit = Edit(ticket, actor, now=now)
                 change(edit)
             except REFUSALS as error:
-                outcome.refused[number] = error
+                outcome.refused[ticket.number] = error
                 continue
             if edit.messages:
                 raise TypeError("edit_each saves fields only; a message needs editing().")
@@ -532,6 +519,33 @@ def edit_each(
         _save_each(edits, signal, now)
     outcome.changed = [edit.ticket for edit in edits]
     return outcome
+
+
+def lock_each(
+    selection: Sequence[tuple[int, int | None]], actor: Actor, refused: dict[int, Exception]
+) -> list[Ticket]:
+    """``lock`` for many tickets: the rows FOR UPDATE by one query through the actor's
+    visibility, in number order. A ticket not seen or not there (the two read the
+    same), or changed since the version given, goes into ``refused`` instead."""
+    wanted = sorted(dict(selection).items())
+    found = {
+        ticket.number: ticket
+        for ticket in visible_to_actor(actor)
+        .select_for_update(of=("self",))
+        .select_related("queue")
+        .filter(number__in=[number for number, _version in wanted])
+        .order_by("number")
+    }
+    locked = []
+    for number, expected_version in wanted:
+        ticket = found.get(number)
+        if ticket is None:
+            refused[number] = Ticket.DoesNotExist(f"There is no ticket #{number}.")
+        elif expected_version is not None and ticket.version != expected_version:
+            refused[number] = Conflict(ticket, expected_version)
+        else:
+            locked.append(ticket)
+    return locked
 
 
 def _save_each(edits: list[Edit], signal: signals.DomainSignal, now: datetime) -> None:
