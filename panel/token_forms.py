@@ -7,12 +7,21 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.preferences import time_zone_of
 from panel.forms import PanelForm
 from tickets.models import Queue
+
+#: A personal token is valid this long unless its maker chooses otherwise: a
+#: forgotten token on an old laptop stops working by itself.
+PERSONAL_TOKEN_DAYS = 90
+
+
+def _in_personal_token_days() -> date:
+    return timezone.localdate() + timedelta(days=PERSONAL_TOKEN_DAYS)
 
 
 class PersonalTokenForm(PanelForm):
@@ -26,8 +35,9 @@ class PersonalTokenForm(PanelForm):
     )
     expires_on = forms.DateField(
         required=False,
+        initial=_in_personal_token_days,
         label=_("Valid until"),
-        help_text=_("Leave empty for a token that does not expire."),
+        help_text=_("Ninety days from today unless you change it; empty: it does not expire."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -63,3 +73,6 @@ class IntegrationTokenForm(PersonalTokenForm):
         self.fields["name"].help_text = _(
             "The integration's name, recorded on every change it makes, e.g. “billing”."
         )
+        # An integration runs unattended: an expiry is the administrator's choice.
+        self.fields["expires_on"].initial = None
+        self.fields["expires_on"].help_text = _("Leave empty for a token that does not expire.")

@@ -103,3 +103,27 @@ def test_a_supervisor_cannot_post_an_integration_token(world, as_user):
     )
     assert response.status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_a_personal_token_expires_in_ninety_days_unless_its_maker_changes_it(world, as_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = as_user(world.supervisor)
+    page = client.get(PAGE).content.decode()
+    form = rendered_form(page, "personal-token-form")
+    in_ninety_days = timezone.localdate() + timedelta(days=90)
+    assert form["personal-expires_on"] == in_ninety_days.isoformat()
+    assert client.post(f"{PAGE}new/", {**form, "personal-name": "ci"}).status_code == 201
+    expires_at = ApiToken.objects.get(owner=world.supervisor).expires_at
+    assert expires_at is not None and expires_at.date() >= in_ninety_days
+    # Cleared, it does not expire.
+    cleared = {**form, "personal-name": "forever", "personal-expires_on": ""}
+    assert client.post(f"{PAGE}new/", cleared).status_code == 201
+    assert ApiToken.objects.get(owner=world.supervisor, name="forever").expires_at is None
+
+
+def test_an_integrations_token_has_no_expiry_unless_chosen(world, as_user):
+    page = as_user(world.admin).get(PAGE).content.decode()
+    assert rendered_form(page, "integration-token-form").get("integration-expires_on", "") == ""
