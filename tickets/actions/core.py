@@ -13,6 +13,10 @@ visibility and checks the version; the body changes the ticket through the
 ``Edit``; leaving the block saves the changed fields under a new version,
 writes one Event per change, calls the in-transaction hooks (the mail outbox)
 and sends the domain signal on commit. No change, no version, no signal.
+
+``edit_each`` is the same for many tickets in one transaction (a mass action's
+batch): ``lock_each`` locks them by one query, the action's change runs on each
+ticket's ``Edit``, and they are saved together (``close_each`` and the others).
 """
 
 from __future__ import annotations
@@ -471,7 +475,7 @@ REFUSALS: tuple[type[Exception], ...] = (
 class EachOutcome:
     """What an action on many tickets (``edit_each``) did, ticket by ticket."""
 
-    #: saved under a new version, in the selection's order
+    #: saved under a new version (deleted, for ``delete_each``), in number order
     changed: list[Ticket] = dataclasses.field(default_factory=list)
     #: there was nothing to change (closing a closed ticket)
     unchanged: list[Ticket] = dataclasses.field(default_factory=list)
