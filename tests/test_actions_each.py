@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mail.models import OutgoingKind, OutgoingMail
 from tests.conftest import SETUP
-from tests.panel.helpers import open_tickets, refreshed
+from tests.panel.helpers import close_fails_on, open_tickets, refreshed
 from tickets import actions, signals
 from tickets.models import Event, Status, Ticket
 
@@ -170,17 +170,8 @@ def test_the_role_is_checked_before_any_ticket_and_visibility_for_each(world):
 
 
 def test_an_error_that_is_no_refusal_rolls_back_the_whole_batch(world, monkeypatch):
-    from tickets.actions import closing
-
     tickets = open_tickets(3, world.billing)
-    real_close = closing._close
-
-    def failing_on_the_last(edit, **given):
-        if edit.ticket.number == tickets[2].number:
-            raise OSError("disk full")
-        return real_close(edit, **given)
-
-    monkeypatch.setattr(closing, "_close", failing_on_the_last)
+    close_fails_on(monkeypatch, tickets[2], OSError("disk full"))
     with pytest.raises(OSError):
         actions.close_each(actor=world.supervisor, selection=selection(tickets))
     assert [refreshed(t).status for t in tickets] == [Status.NEW] * 3

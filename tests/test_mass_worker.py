@@ -19,10 +19,9 @@ from accounts.models import Role
 from accounts.staff import change_role
 from frontdesk import locks
 from tests.conftest import SETUP
-from tests.panel.helpers import open_tickets, refreshed
+from tests.panel.helpers import close_fails_on, open_tickets, refreshed
 from tests.test_job_locks import gone_pid
 from tickets import actions, mass, signals
-from tickets.actions import closing
 from tickets.models import MassAction, MassJob, MassJobState, Queue, Status, Ticket
 
 
@@ -63,17 +62,8 @@ def test_a_job_that_fails_halfway_resumes_without_applying_anything_twice(
     settings.MASS_ACTION_BATCH = 100
     tickets = open_tickets(250, world.billing)
     job = quietly(owner=world.supervisor, action=MassAction.CLOSE, numbers=numbers_of(tickets))
-    real_close = closing._close
-    failed: list[int] = []
-
-    def close_failing_once(edit, **given):
-        if edit.ticket.number == tickets[149].number and not failed:
-            failed.append(edit.ticket.number)
-            raise OSError("No space left on device")
-        return real_close(edit, **given)
-
     # Inside the batch's one transaction, after the 49 tickets before it were changed.
-    monkeypatch.setattr(closing, "_close", close_failing_once)
+    close_fails_on(monkeypatch, tickets[149], OSError("No space left on device"), times=1)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(OSError):
             mass.run(job.pk)
@@ -97,14 +87,7 @@ def test_a_job_that_fails_every_time_is_given_up_and_keeps_what_was_done(
     settings.MASS_ACTION_BATCH = 2
     tickets = open_tickets(5, world.billing)
     job = quietly(owner=world.supervisor, action=MassAction.CLOSE, numbers=numbers_of(tickets))
-    real_close = closing._close
-
-    def close_but_the_third(edit, **given):
-        if edit.ticket.number == tickets[2].number:
-            raise RuntimeError("a bug")
-        return real_close(edit, **given)
-
-    monkeypatch.setattr(closing, "_close", close_but_the_third)
+    close_fails_on(monkeypatch, tickets[2], RuntimeError("a bug"))
     for _attempt in range(mass.MAX_ATTEMPTS):
         with pytest.raises(RuntimeError):
             mass.run(job.pk)

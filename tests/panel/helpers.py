@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from html.parser import HTMLParser
 from itertools import count
+from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -58,6 +60,25 @@ def queries_for(client: Client, url: str, **headers: str) -> int:
 
 def htmx(**extra: str) -> dict[str, str]:
     return {"HX-Request": "true", **extra}
+
+
+def close_fails_on(
+    monkeypatch: pytest.MonkeyPatch, ticket: Ticket, error: Exception, *, times: int | None = None
+) -> None:
+    """Closing ``ticket`` raises ``error`` (``times`` times, or always) inside the
+    close's change, after the tickets before it in its batch were changed."""
+    from tickets.actions import closing
+
+    real_close = closing._close
+    raised: list[int] = []
+
+    def failing(edit: Any, **given: Any) -> None:
+        if edit.ticket.number == ticket.number and (times is None or len(raised) < times):
+            raised.append(edit.ticket.number)
+            raise error
+        real_close(edit, **given)
+
+    monkeypatch.setattr(closing, "_close", failing)
 
 
 def refreshed(ticket: Ticket) -> Ticket:
