@@ -37,8 +37,8 @@ from reports.models import (
     TicketFact,
     column_of,
 )
-from sla.attainment import Attainment, Policies, attainment
-from sla.clocks import Moment, moments_of_many
+from sla.attainment import Attainment, attainment
+from sla.clocks import Moment, Policies, moments_of_many
 from tickets import queries
 from tickets.queries import ReportFacts
 

@@ -15,14 +15,13 @@ only when the reports are rebuilt.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sla.business_time import Hours
-from sla.clocks import Moment, Stop, _due, hours_of, stops
-from sla.models import Holiday, Policy
+from sla.clocks import Moment, Stop, _due, stops
+from sla.models import Policy
 from tickets.models import EventCode
 
 
@@ -34,39 +33,6 @@ class Attainment:
     resolution: bool | None = None
     #: Each answer to a customer's reply to an answered ticket: (when, met).
     next_responses: tuple[tuple[datetime, bool], ...] = ()
-
-
-class Policies:
-    """Every policy and its calendar's hours, read once (two queries) for a batch."""
-
-    def __init__(self) -> None:
-        self._by_queue: dict[int, list[Policy]] = defaultdict(list)
-        for policy in Policy.objects.select_related("calendar").order_by("pk"):
-            self._by_queue[policy.queue_id].append(policy)
-        holidays: dict[int, set[date]] = defaultdict(set)
-        for calendar_id, day in Holiday.objects.values_list("calendar_id", "date"):
-            holidays[calendar_id].add(day)
-        self._hours: dict[int, Hours] = {}
-        for policies in self._by_queue.values():
-            for policy in policies:
-                calendar = policy.calendar
-                if calendar is None:
-                    self._hours[policy.pk] = hours_of(None)
-                else:
-                    self._hours[policy.pk] = calendar.hours(frozenset(holidays[calendar.pk]))
-
-    def of(self, queue_id: int, priority: int) -> Policy | None:
-        """The policy of a queue and priority, as ``clocks.policy_of`` finds it."""
-        for policy in self._by_queue.get(queue_id, ()):
-            if policy.lowest_priority <= priority <= policy.highest_priority:
-                return policy
-        return None
-
-    def hours(self, policy: Policy) -> Hours:
-        return self._hours[policy.pk]
-
-    def __bool__(self) -> bool:
-        return bool(self._by_queue)
 
 
 def _met(

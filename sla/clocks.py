@@ -17,12 +17,13 @@ priority change the new policy counts the whole life of the ticket.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sla.business_time import Hours, around_the_clock, running_time_until_target
-from sla.models import Policy
+from sla.models import Holiday, Policy
 from tickets.due_times import (
     DueTimes,
     clear_due_times,
@@ -98,22 +99,37 @@ def due_times(
     return DueTimes(first_response=first, next_response=following, resolution=resolution)
 
 
-def policy_of(ticket: Ticket) -> Policy | None:
-    return (
-        Policy.objects.filter(
-            queue_id=ticket.queue_id,
-            lowest_priority__lte=ticket.priority,
-            highest_priority__gte=ticket.priority,
-        )
-        .select_related("calendar")
-        .first()
-    )
+class Policies:
+    """Every policy and its calendar's hours, read once (two queries) for a batch."""
 
+    def __init__(self) -> None:
+        self._by_queue: dict[int, list[Policy]] = defaultdict(list)
+        for policy in Policy.objects.select_related("calendar").order_by("pk"):
+            self._by_queue[policy.queue_id].append(policy)
+        holidays: dict[int, set[date]] = defaultdict(set)
+        for calendar_id, day in Holiday.objects.values_list("calendar_id", "date"):
+            holidays[calendar_id].add(day)
+        self._hours: dict[int, Hours] = {}
+        for policies in self._by_queue.values():
+            for policy in policies:
+                calendar = policy.calendar
+                if calendar is None:
+                    self._hours[policy.pk] = around_the_clock()
+                else:
+                    self._hours[policy.pk] = calendar.hours(frozenset(holidays[calendar.pk]))
 
-def hours_of(policy: Policy | None) -> Hours:
-    if policy is None or policy.calendar is None:
-        return around_the_clock()
-    return policy.calendar.hours()
+    def of(self, queue_id: int, priority: int) -> Policy | None:
+        """The policy of a queue and priority (their bands do not overlap)."""
+        for policy in self._by_queue.get(queue_id, ()):
+            if policy.lowest_priority <= priority <= policy.highest_priority:
+                return policy
+        return None
+
+    def hours(self, policy: Policy) -> Hours:
+        return self._hours[policy.pk]
+
+    def __bool__(self) -> bool:
+        return bool(self._by_queue)
 
 
 def moments_of(number: int) -> list[Moment]:
@@ -168,51 +184,24 @@ def changed(number: int) -> tuple[DueTimes, bool] | None:
     """The due times of ticket ``number`` and whether they differ from the stored ones;
     None when it is gone."""
     ticket = Ticket.objects.filter(number=number).only(*DUE_FIELDS).first()
-    return None if ticket is None else _changed(ticket)
+    if ticket is None:
+        return None
+    return _changed(ticket, Policies(), moments_of(number))
 
 
-def _changed(ticket: Ticket, rules: _Rules | None = None) -> tuple[DueTimes, bool]:
-    """A resolved or closed ticket has none, found without looking for its policy:
-    a mass close of 10,000 tickets asks nothing more of each. ``rules``: the
-    policies, hours and clock events of a batch, read at once (else this ticket's)."""
+def _changed(
+    ticket: Ticket, policies: Policies | None, moments: Sequence[Moment]
+) -> tuple[DueTimes, bool]:
+    """A resolved or closed ticket has none, found without looking for its policy
+    (``policies`` may then be None): a mass close of 10,000 tickets asks nothing
+    more of each."""
     stored = stored_due_times(ticket)
     due = DueTimes()
-    if ticket.status not in DONE_STATUSES:
-        if rules is None:
-            policy = policy_of(ticket)
-            if policy is not None:
-                due = due_times(ticket, policy, hours_of(policy), moments_of(ticket.number))
-        else:
-            policy = rules.policy_of(ticket)
-            if policy is not None:
-                due = due_times(ticket, policy, rules.hours_of(policy), rules.moments[ticket.pk])
+    if ticket.status not in DONE_STATUSES and policies is not None:
+        policy = policies.of(ticket.queue_id, ticket.priority)
+        if policy is not None:
+            due = due_times(ticket, policy, policies.hours(policy), moments)
     return due, due != stored or ticket.next_due_at != due.next
-
-
-class _Rules:
-    """What the due times of many tickets are computed from, read once for all:
-    the policies of their queues, each calendar's hours, each ticket's clock events."""
-
-    def __init__(self, tickets: Sequence[Ticket]) -> None:
-        self.policies: dict[int, list[Policy]] = {}
-        # In the order ``policy_of`` takes the first of.
-        for policy in Policy.objects.filter(
-            queue_id__in={ticket.queue_id for ticket in tickets}
-        ).select_related("calendar"):
-            self.policies.setdefault(policy.queue_id, []).append(policy)
-        self.moments = moments_of_many(ticket.number for ticket in tickets)
-        self._hours: dict[int | None, Hours] = {}
-
-    def policy_of(self, ticket: Ticket) -> Policy | None:
-        for policy in self.policies.get(ticket.queue_id, ()):
-            if policy.lowest_priority <= ticket.priority <= policy.highest_priority:
-                return policy
-        return None
-
-    def hours_of(self, policy: Policy) -> Hours:
-        if policy.calendar_id not in self._hours:
-            self._hours[policy.calendar_id] = hours_of(policy)
-        return self._hours[policy.calendar_id]
 
 
 def refresh(number: int) -> None:
@@ -227,11 +216,14 @@ def refresh_many(numbers: Iterable[int]) -> None:
     lost theirs, as a mass close's tickets do; one for those given new ones)."""
     wanted = sorted(set(numbers))
     tickets = list(Ticket.objects.filter(number__in=wanted).only(*DUE_FIELDS).order_by("number"))
-    rules = _Rules([ticket for ticket in tickets if ticket.status not in DONE_STATUSES])
+    # Policies, hours and clock events of the working tickets, each read once.
+    working = [ticket.number for ticket in tickets if ticket.status not in DONE_STATUSES]
+    policies = Policies() if working else None
+    moments = moments_of_many(working)
     cleared: list[int] = []
     stored: dict[int, DueTimes] = {}
     for ticket in tickets:
-        due, differs = _changed(ticket, rules)
+        due, differs = _changed(ticket, policies, moments.get(ticket.number, []))
         if not differs:
             continue
         if due == DueTimes():

@@ -38,7 +38,6 @@ def refresh_queues(queue_ids: Iterable[int]) -> int:
         )
         if not numbers:
             return refreshed
-        for number in numbers:
-            clocks.refresh(number)
+        clocks.refresh_many(numbers)
         refreshed += len(numbers)
         last = numbers[-1]

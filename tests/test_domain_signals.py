@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.actors import ESCALATION, MAIL_GATEWAY
 from tests.conftest import SETUP, World
 from tickets import actions, signals
-from tickets.due_times import DueTimes, store_due_times
+from tickets.due_times import DueTimes, store_many_due_times
 from tickets.models import Event, Status, Ticket, TicketType
 
 
@@ -44,7 +44,7 @@ def _near_a_due_time(world: World, ticket: Ticket) -> None:
     world.billing.escalation_step = 10
     world.billing.escalation_follows_service_level = True
     world.billing.save()
-    store_due_times(ticket.pk, DueTimes(resolution=timezone.now() + timedelta(minutes=30)))
+    store_many_due_times({ticket.pk: DueTimes(resolution=timezone.now() + timedelta(minutes=30))})
 
 
 SCENARIOS: dict[str, Scenario] = {

@@ -28,20 +28,9 @@ class DueTimes:
         return min(running, default=None)
 
 
-def store_due_times(number: int, due: DueTimes) -> bool:
-    """Write ``due`` on ticket ``number``; False when it is gone."""
-    return bool(
-        Ticket.objects.filter(number=number).update(
-            first_response_due_at=due.first_response,
-            next_response_due_at=due.next_response,
-            resolution_due_at=due.resolution,
-            next_due_at=due.next,
-        )
-    )
-
-
 def store_many_due_times(due: dict[int, DueTimes]) -> None:
-    """``store_due_times`` for many tickets (by number) in a few statements."""
+    """Write each ticket's (by number) due times, in a few statements; a ticket gone
+    meanwhile is no error."""
     Ticket.objects.bulk_update(
         [
             Ticket(

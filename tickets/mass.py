@@ -306,8 +306,6 @@ def _finish(job: MassJob, state: str) -> None:
 
 @dataclass
 class _Outcome:
-    #: the last ticket handled: the batch may stop early
-    last_number: int = 0
     done: int = 0
     skipped: int = 0
     refusals: list[tuple[int, str]] = field(default_factory=list)
@@ -336,7 +334,7 @@ def _run_batch(job_id: int) -> bool:
             return False
         with signals.batch():
             outcome = _apply(job, owner, batch)
-        job.last_number = outcome.last_number
+        job.last_number = batch[-1][0]
         job.done += outcome.done
         job.skipped += outcome.skipped
         job.refused += len(outcome.refusals)
@@ -371,23 +369,13 @@ ActEach = Callable[[list[tuple[int, "int | None"]]], actions.EachOutcome]
 def _apply(job: MassJob, owner: User, batch: list[tuple[int, int | None]]) -> _Outcome:
     """The batch's tickets through the action's form for many (``close_each`` ...)."""
     try:
-        each = _action_each(job, owner)
-    except ValidationError as error:
-        reason = _reason(error)
-        return _Outcome(batch[-1][0], refusals=[(number, reason) for number, _v in batch])
-    return _apply_each(job, each, batch)
-
-
-def _apply_each(job: MassJob, each: ActEach, batch: list[tuple[int, int | None]]) -> _Outcome:
-    try:
-        done = each(batch)
+        done = _action_each(job, owner)(batch)
     except (PermissionDenied, ValidationError) as error:
-        # The owner may no longer do it at all (a role taken away): each ticket says why.
+        # The owner may no longer do it at all (a role taken away), or what it needs
+        # is gone (the queue to move to): each ticket says why.
         reason = _reason(error)
-        return _Outcome(batch[-1][0], refusals=[(number, reason) for number, _v in batch])
-    outcome = _Outcome(
-        last_number=batch[-1][0], done=len(done.changed), skipped=len(done.unchanged)
-    )
+        return _Outcome(refusals=[(number, reason) for number, _v in batch])
+    outcome = _Outcome(done=len(done.changed), skipped=len(done.unchanged))
     undoing = job.action == MassAction.UNDO_CLOSE
     outcome.refusals = [
         (number, _reason(error, undoing=undoing)) for number, error in sorted(done.refused.items())

@@ -14,7 +14,7 @@ from sla.models import Calendar, Holiday, Policy
 from tests.panel.helpers import rendered_form
 from tests.sla.conftest import at, berlin
 from tickets.criteria import from_querystring
-from tickets.due_times import DueTimes, store_due_times
+from tickets.due_times import DueTimes, store_many_due_times
 from tickets.models import Ticket
 
 MONDAY_10 = berlin(2026, 3, 2, 10, 0)
@@ -133,9 +133,9 @@ def _three_tickets(world):
     """Breached 30 minutes ago, due in 90 minutes, and one without a due time."""
     now = MONDAY_10
     breached, soon, none = (world.ticket(world.support, title=name) for name in "ABC")
-    store_due_times(breached.pk, DueTimes(first_response=now - HOUR / 2))
-    store_due_times(soon.pk, DueTimes(resolution=now + 1.5 * HOUR))
-    store_due_times(none.pk, DueTimes())
+    store_many_due_times({breached.pk: DueTimes(first_response=now - HOUR / 2)})
+    store_many_due_times({soon.pk: DueTimes(resolution=now + 1.5 * HOUR)})
+    store_many_due_times({none.pk: DueTimes()})
     return breached, soon, none
 
 
@@ -189,7 +189,7 @@ def test_the_installation_brings_a_breaching_soon_view(client, world):
     assert view.query == criteria.to_querystring()
     breached, soon, _none = _three_tickets(world)
     later = world.ticket(world.support, title="D")
-    store_due_times(later.pk, DueTimes(resolution=MONDAY_10 + 5 * HOUR))
+    store_many_due_times({later.pk: DueTimes(resolution=MONDAY_10 + 5 * HOUR)})
     client.force_login(world.admin)
     with at(MONDAY_10):
         page = client.get(reverse("panel:view", args=[view.pk])).content.decode()

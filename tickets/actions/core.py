@@ -386,14 +386,11 @@ class Edit:
 
     def call_hooks(self) -> None:
         """Tell the in-transaction hooks (the mail outbox) what was saved."""
-        self.announce_messages()
-        _status_hooks([self])
-
-    def announce_messages(self) -> None:
         # Messages first: an answer that closes its ticket (auto-close 0) is mailed
         # before "your ticket was closed", and the outbox keeps that order.
         for message in self.messages:
             hooks.message_added.send(sender=Message, ticket=self.ticket, message=message)
+        _status_hooks([self])
 
     def status_changes(self) -> list[hooks.StatusChange]:
         return [
